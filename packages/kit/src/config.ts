@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** Raised at start-up when the environment is unusable; names every bad or missing variable at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Variables every service understands. Defaults match a developer machine with the standard local ports. */
+export const baseEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
+  INTERNAL_TOKEN_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .default('dev-only-internal-secret-change-me-0123456789'),
+};
+
+/**
+ * Validates `env` against `shape` and returns the typed result, or throws one ConfigError that lists
+ * every problem as `NAME: what is wrong`.
+ */
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const value = env[name];
+    return value === undefined ? `${name}: is required but missing (${issue.message})` : `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Production must not run on the development defaults that make local start-up painless. */
+export function assertProductionSafe(config: { NODE_ENV: string; INTERNAL_TOKEN_SECRET: string }): void {
+  if (config.NODE_ENV === 'production' && config.INTERNAL_TOKEN_SECRET === baseEnv.INTERNAL_TOKEN_SECRET.parse(undefined)) {
+    throw new ConfigError(['INTERNAL_TOKEN_SECRET: the development default is not allowed in production']);
+  }
+}
+
+/** Parses a comma-separated list variable. */
+export const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** A TCP port variable; 0 asks the OS for a free one. */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Boolean variable: true/false/1/0/yes/no. */
+export const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Each subgraph owns its database: `<NAME>_DATABASE_URL` when set, otherwise `jobgraph_<name>` on the server
+ * that `DATABASE_URL` points at.
+ */
+export function serviceDatabaseUrl(service: string, env: { DATABASE_URL: string } & Record<string, unknown>): string {
+  const own = env[`${service.toUpperCase()}_DATABASE_URL`];
+  if (typeof own === 'string' && own.length > 0) return own;
+  const u = new URL(env.DATABASE_URL);
+  u.pathname = `/jobgraph_${service}`;
+  return u.toString();
+}

@@ -1,0 +1,221 @@
+import 'reflect-metadata';
+import express, { type Express } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError } from 'graphql';
+import type { Constructor } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { NonEmptyArray } from 'type-graphql';
+import { createLogger, type Logger } from './logger.js';
+import { formatError, AppError } from './errors.js';
+import { INTERNAL_TOKEN_HEADER, verifyInternalToken } from './internal-token.js';
+import type { SubgraphContext } from './context.js';
+import { openOrm, type MigrationEntry } from './orm.js';
+import { EventBus } from './events/bus.js';
+import { EventRecorder, OutboxEvent, OutboxRelay } from './events/outbox.js';
+import { claimEvent } from './events/inbox.js';
+import { exchangeFor, queueName } from './events/topology.js';
+import type { EventEnvelope } from './events/envelope.js';
+import { buildFederatedSchema, type ReferenceResolvers } from './graphql/schema.js';
+import { listen } from './http.js';
+
+/** What a consumer's handler gets: a transaction-bound entity manager and an outbox bound to the same transaction. */
+export interface ConsumerTools {
+  em: EntityManager;
+  events: EventRecorder;
+  log: Logger;
+}
+
+export interface ConsumerDefinition {
+  /** Unique within the subgraph; the queue is `<subgraph>.<name>`. */
+  name: string;
+  events: { producer: string; type: string }[];
+  handle: (event: EventEnvelope, tools: ConsumerTools) => Promise<void>;
+}
+
+/** The infrastructure a subgraph's services are built from. */
+export interface SubgraphInfra {
+  name: string;
+  orm: MikroORM;
+  bus: EventBus;
+  log: Logger;
+}
+
+export interface SubgraphDefinition<TServices> {
+  name: string;
+  // type-graphql takes resolver classes of any shape.
+  // eslint-disable-next-line @typescript-eslint/ban-types
+  resolvers: NonEmptyArray<Function>;
+  references?: ReferenceResolvers;
+  entities: Constructor<object>[];
+  migrations: MigrationEntry[];
+  consumers?: ConsumerDefinition[];
+  services: (infra: SubgraphInfra) => Promise<TServices> | TServices;
+  /** Extra public HTTP routes (served without the internal token), e.g. auth's JWKS. */
+  routes?: (app: Express, services: TServices) => void;
+  /** Extra readiness checks (e.g. Redis); throw when not ready. */
+  ready?: (services: TServices) => Promise<void>;
+  /** Releases what `services` opened. */
+  close?: (services: TServices) => Promise<void>;
+}
+
+export interface SubgraphRuntimeOptions {
+  databaseUrl: string;
+  amqpUrl: string;
+  internalTokenSecret: string;
+  port?: number;
+  host?: string;
+  logLevel?: string;
+}
+
+export interface RunningSubgraph<TServices> {
+  name: string;
+  /** The GraphQL endpoint the router fetches from. */
+  url: string;
+  port: number;
+  orm: MikroORM;
+  bus: EventBus;
+  relay: OutboxRelay;
+  services: TServices;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/** The SDL a subgraph serves, without starting anything (for `pnpm compose`). */
+export async function subgraphSdl(def: Pick<SubgraphDefinition<unknown>, 'resolvers' | 'references'>): Promise<string> {
+  return (await buildFederatedSchema({ resolvers: def.resolvers, references: def.references })).sdl;
+}
+
+/**
+ * Boots a subgraph: database (created and migrated), event bus with outbox relay and inbox consumers,
+ * Apollo subgraph server behind the router's internal token, `/health` and `/ready`, graceful stop.
+ */
+export async function startSubgraph<TServices>(
+  def: SubgraphDefinition<TServices>,
+  options: SubgraphRuntimeOptions,
+): Promise<RunningSubgraph<TServices>> {
+  const log = createLogger(def.name, options.logLevel);
+  const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, references: def.references });
+  const orm = await openOrm({ url: options.databaseUrl, entities: def.entities, migrations: def.migrations, log });
+  const bus = await EventBus.connect(options.amqpUrl, log);
+  const relay = new OutboxRelay(orm, bus, log);
+  // Poke the relay right after a commit that wrote outbox rows, so events leave promptly instead of at the next poll.
+  let outboxWritten = false;
+  orm.em.getEventManager().registerSubscriber({
+    afterFlush: (args) => {
+      if (args.uow.getChangeSets().some((cs) => cs.entity instanceof OutboxEvent)) {
+        outboxWritten = true;
+        if (!args.em.isInTransaction()) relay.poke();
+      }
+    },
+    afterTransactionCommit: () => {
+      if (outboxWritten) {
+        outboxWritten = false;
+        relay.poke();
+      }
+    },
+  });
+  const services = await def.services({ name: def.name, orm, bus, log });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: def.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await orm.em.fork().execute('select 1');
+      if (!bus.connected) throw new Error('event bus is not connected');
+      await def.ready?.(services);
+      res.json({ status: 'ready', service: def.name });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', service: def.name, reason: (err as Error).message });
+    }
+  });
+  def.routes?.(app, services);
+
+  const { server: httpServer, port } = await listen(app, options.port ?? 0, options.host);
+  const apollo = new ApolloServer<SubgraphContext<TServices>>({
+    schema,
+    formatError: (formatted, error) => formatError(formatted, error, (err) => log.error({ err }, 'unexpected error in resolver')),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const header = req.headers[INTERNAL_TOKEN_HEADER];
+        let claims;
+        try {
+          claims = await verifyInternalToken(options.internalTokenSecret, def.name, Array.isArray(header) ? header[0] : header);
+        } catch (err) {
+          const message = err instanceof AppError ? err.message : 'Unauthenticated.';
+          throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return {
+          service: def.name,
+          caller: claims.caller,
+          correlationId: claims.correlationId,
+          clientIp: claims.clientIp,
+          log: log.child({ correlationId: claims.correlationId }),
+          em: orm.em.fork() as EntityManager,
+          services,
+          req,
+          res,
+          loaders: new Map(),
+        };
+      },
+    }),
+  );
+
+  for (const consumer of def.consumers ?? []) {
+    const queue = queueName(def.name, consumer.name);
+    await bus.consume({
+      queue,
+      bindings: consumer.events.map((e) => ({ exchange: exchangeFor(e.producer, e.type), routingKey: e.type })),
+      handle: async (event) => {
+        const eventLog = log.child({ correlationId: event.correlationId, eventId: event.id, type: event.type, consumer: consumer.name });
+        await orm.em.fork().transactional(async (em: EntityManager) => {
+          if (!(await claimEvent(em, queue, event.id, event.type))) {
+            eventLog.debug('event already processed; skipped');
+            return;
+          }
+          const events = new EventRecorder(def.name, em, { correlationId: event.correlationId, causationId: event.id });
+          await consumer.handle(event, { em, events, log: eventLog });
+        });
+      },
+    });
+  }
+  relay.start();
+
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
+  let stopped = false;
+  return {
+    name: def.name,
+    url,
+    port,
+    orm,
+    bus,
+    relay,
+    services,
+    log,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await apollo.stop();
+      await relay.stop();
+      await bus.close();
+      await def.close?.(services);
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** Where auth publishes its access-token public keys. */
+export const JWKS_PATH = '/.well-known/jwks.json';
