@@ -16,3 +16,4 @@ export * from './graphql/schema.js';
 export * from './graphql/connection.js';
 export * from './graphql/loaders.js';
 export * from './migration-tool.js';
+export * from './graphql/money.js';

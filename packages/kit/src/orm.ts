@@ -80,6 +80,7 @@ export function ormConfig(options: Omit<OrmOptions, 'log'>): Options {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
     pool: { min: 0, max: options.poolMax ?? 10 },
     // Entities declare their column types explicitly, so no reflection of TypeScript types is needed.

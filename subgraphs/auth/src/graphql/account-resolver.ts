@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -148,6 +148,7 @@ export class AccountResolver {
     return withCookie(ctx, await ctx.services.sessions.rotate(ctx.em, presented, userAgentOf(ctx)));
   }
 
+  @Directive('@authenticated')
   @Mutation(() => Boolean, {
     description: 'Ends this session (its refresh token stops working), or every session of the user with `allDevices`.',
   })
@@ -215,6 +216,7 @@ export class AccountResolver {
     return true;
   }
 
+  @Directive('@authenticated')
   @Mutation(() => Boolean, { description: 'Changes the password of the signed-in user and ends their other sessions.' })
   async changePassword(
     @Arg('currentPassword', () => String) currentPassword: string,

@@ -1,0 +1,3 @@
+export * from './subgraphs.js';
+export * from './composition.js';
+export * from './stack.js';

@@ -1,0 +1,24 @@
+import { authSubgraph, loadAuthConfig, startAuth, type AuthConfig } from '@jobgraph/auth';
+import { usersSubgraph, loadUsersConfig, startUsers, type UsersConfig } from '@jobgraph/users';
+import type { RunningSubgraph, SubgraphDefinition } from '@jobgraph/kit';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The one list of subgraphs: composition, the launcher, tests and benchmarks all read it.
+ * `defaultPort` is also the URL written into the checked-in supergraph.
+ */
+export const SUBGRAPHS = [
+  {
+    name: 'auth',
+    defaultPort: 4001,
+    definition: (env: Env): SubgraphDefinition<unknown> => authSubgraph(loadAuthConfig(env)) as SubgraphDefinition<unknown>,
+    start: (env: Env, o: { port?: number; databaseUrl?: string }): Promise<RunningSubgraph<unknown>> => startAuth(loadAuthConfig(env) as AuthConfig, o),
+  },
+  {
+    name: 'users',
+    defaultPort: 4002,
+    definition: (env: Env): SubgraphDefinition<unknown> => usersSubgraph(loadUsersConfig(env)) as SubgraphDefinition<unknown>,
+    start: (env: Env, o: { port?: number; databaseUrl?: string }): Promise<RunningSubgraph<unknown>> => startUsers(loadUsersConfig(env) as UsersConfig, o),
+  },
+] as const;

@@ -1,0 +1,50 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@jobgraph/kit';
+import type { RouterContext } from '../context.js';
+
+type SendOptions = Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['willSendRequest']>>[0];
+type ReceiveOptions = Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['didReceiveResponse']>>[0];
+
+/**
+ * The router's side of the subgraph trust boundary: every fetch carries a short-lived token signed for that
+ * subgraph (caller, roles, scopes, correlation id, client IP), plus the correlation id and the client's cookies;
+ * cookies a subgraph sets (auth's session cookies) are passed back to the client.
+ */
+export class InternalTokenDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  constructor(
+    private readonly subgraph: string,
+    url: string,
+    private readonly secret: string,
+  ) {
+    super({ url });
+  }
+
+  override async willSendRequest({ request, context }: SendOptions): Promise<void> {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    const correlationId = context.correlationId ?? 'router';
+    headers.set(
+      INTERNAL_TOKEN_HEADER,
+      await signInternalToken(this.secret, this.subgraph, {
+        caller: context.caller ?? null,
+        correlationId,
+        clientIp: context.clientIp ?? null,
+      }),
+    );
+    headers.set('x-correlation-id', correlationId);
+    if (context.cookieHeader) headers.set('cookie', context.cookieHeader);
+    if (context.userAgent) headers.set('x-client-user-agent', context.userAgent);
+  }
+
+  override async didReceiveResponse(options: ReceiveOptions): Promise<ReceiveOptions['response']> {
+    const { response, context } = options;
+    const headers = options.request.http ? (response.http?.headers as unknown as { raw?: () => Record<string, string[]>; getSetCookie?: () => string[] }) : undefined;
+    const cookies = headers?.getSetCookie?.() ?? headers?.raw?.()['set-cookie'] ?? [];
+    if (cookies.length > 0 && context.res) {
+      for (const cookie of cookies) context.res.append('set-cookie', cookie);
+    }
+    return response;
+  }
+}
+
+export type { GraphQLDataSourceProcessOptions };

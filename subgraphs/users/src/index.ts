@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { startSubgraph, serviceDatabaseUrl, type RunningSubgraph, type SubgraphDefinition } from '@jobgraph/kit';
+import { entities } from './entities/index.js';
+import { migrations } from './migrations/index.js';
+import { consumers } from './events/consumers.js';
+import { SellerProfileResolver, UserProfilesResolver, references, type UsersServices } from './graphql/profile-resolver.js';
+import { loadUsersConfig, type UsersConfig } from './config.js';
+
+export { loadUsersConfig, type UsersConfig, type UsersServices };
+
+/** The users subgraph: buyer and seller profiles, joined onto auth's User. */
+export function usersSubgraph(config: UsersConfig): SubgraphDefinition<UsersServices> {
+  return {
+    name: 'users',
+    resolvers: [UserProfilesResolver, SellerProfileResolver],
+    references,
+    entities,
+    migrations,
+    consumers,
+    services: () => ({ config }),
+  };
+}
+
+export function startUsers(config: UsersConfig, overrides: { port?: number; databaseUrl?: string } = {}): Promise<RunningSubgraph<UsersServices>> {
+  return startSubgraph(usersSubgraph(config), {
+    databaseUrl: overrides.databaseUrl ?? serviceDatabaseUrl('users', config),
+    amqpUrl: config.AMQP_URL,
+    internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
+    port: overrides.port ?? config.USERS_PORT,
+    logLevel: config.LOG_LEVEL,
+  });
+}
