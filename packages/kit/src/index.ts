@@ -17,3 +17,4 @@ export * from './graphql/connection.js';
 export * from './graphql/loaders.js';
 export * from './migration-tool.js';
 export * from './graphql/money.js';
+export * from './main.js';

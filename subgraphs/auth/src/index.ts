@@ -10,6 +10,9 @@ import { loadAuthConfig, type AuthConfig } from './config.js';
 
 export { loadAuthConfig, type AuthConfig, type AuthServices };
 export { JWKS_PATH } from './jwks.js';
+export { setAdmin } from './admin-roles.js';
+export { entities as authEntities } from './entities/index.js';
+export { migrations as authMigrations } from './migrations/index.js';
 import { JWKS_PATH } from './jwks.js';
 
 /** The auth subgraph: accounts, credentials, sessions and the access-token keys (JWKS). */

@@ -7,6 +7,8 @@ import { SellerProfileResolver, UserProfilesResolver, references, type UsersServ
 import { loadUsersConfig, type UsersConfig } from './config.js';
 
 export { loadUsersConfig, type UsersConfig, type UsersServices };
+export { entities as usersEntities } from './entities/index.js';
+export { migrations as usersMigrations } from './migrations/index.js';
 
 /** The users subgraph: buyer and seller profiles, joined onto auth's User. */
 export function usersSubgraph(config: UsersConfig): SubgraphDefinition<UsersServices> {

@@ -1,0 +1,44 @@
+import { connect } from 'amqplib';
+import type { EventEnvelope } from '../events/envelope.js';
+import { exchangeFor } from '../events/topology.js';
+
+/** Polls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface EventTap {
+  events: EventEnvelope[];
+  /** The first event matching `match` (waits for it). */
+  next(match: (e: EventEnvelope) => boolean, timeoutMs?: number): Promise<EventEnvelope>;
+  close(): Promise<void>;
+}
+
+/** Listens to `producer`'s events of `types` on a private, auto-deleted queue, as a test observer. */
+export async function tapEvents(amqpUrl: string, producer: string, types: string[]): Promise<EventTap> {
+  const connection = await connect(amqpUrl);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  for (const type of types) {
+    const exchange = exchangeFor(producer, type);
+    await channel.assertExchange(exchange.name, exchange.type, { durable: true });
+    await channel.bindQueue(queue, exchange.name, exchange.type === 'fanout' ? '' : type);
+  }
+  const events: EventEnvelope[] = [];
+  await channel.consume(queue, (m) => {
+    if (m) events.push(JSON.parse(m.content.toString('utf8')) as EventEnvelope);
+  }, { noAck: true });
+  return {
+    events,
+    next: (match, timeoutMs = 10_000) => waitFor(() => events.find(match), timeoutMs, `an event from ${producer}`),
+    async close() {
+      await connection.close();
+    },
+  };
+}
