@@ -20,7 +20,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { AppError, createLogger, formatError, listen, type Logger } from '@jobgraph/kit';
-import { loadRouterConfig, type RouterConfig } from './config.js';
+import { loadRouterConfig, routerEnv, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { Authenticator } from './plugins/authentication.js';
 import { buildAuthMap, type AuthMap } from './plugins/auth-directives.js';
@@ -31,7 +31,7 @@ import { bodyErrors } from './plugins/limits.js';
 import { healthRoutes } from './plugins/health.js';
 import { gatewayCopy, watchSupergraph } from './plugins/supergraph-source.js';
 
-export { loadRouterConfig, type RouterConfig };
+export { loadRouterConfig, routerEnv, type RouterConfig };
 export { buildAuthMap, filterOperation } from './plugins/auth-directives.js';
 
 /** The checked-in supergraph, relative to this package. */

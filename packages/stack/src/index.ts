@@ -1,3 +1,6 @@
 export * from './subgraphs.js';
 export * from './composition.js';
 export * from './stack.js';
+export { authEnv } from '@jobgraph/auth';
+export { usersEnv } from '@jobgraph/users';
+export { routerEnv } from '@jobgraph/router';

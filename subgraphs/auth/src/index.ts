@@ -6,9 +6,9 @@ import { migrations } from './migrations/index.js';
 import { AccountResolver } from './graphql/account-resolver.js';
 import { UserResolver, references } from './graphql/user-resolver.js';
 import { createAuthServices, type AuthServices } from './services/index.js';
-import { loadAuthConfig, type AuthConfig } from './config.js';
+import { loadAuthConfig, authEnv, type AuthConfig } from './config.js';
 
-export { loadAuthConfig, type AuthConfig, type AuthServices };
+export { loadAuthConfig, authEnv, type AuthConfig, type AuthServices };
 export { JWKS_PATH } from './jwks.js';
 export { setAdmin } from './admin-roles.js';
 export { entities as authEntities } from './entities/index.js';

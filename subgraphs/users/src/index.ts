@@ -4,9 +4,9 @@ import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { consumers } from './events/consumers.js';
 import { SellerProfileResolver, UserProfilesResolver, references, type UsersServices } from './graphql/profile-resolver.js';
-import { loadUsersConfig, type UsersConfig } from './config.js';
+import { loadUsersConfig, usersEnv, type UsersConfig } from './config.js';
 
-export { loadUsersConfig, type UsersConfig, type UsersServices };
+export { loadUsersConfig, usersEnv, type UsersConfig, type UsersServices };
 export { entities as usersEntities } from './entities/index.js';
 export { migrations as usersMigrations } from './migrations/index.js';
 
