@@ -27,3 +27,5 @@ export const loadAuthConfig = (env: Record<string, string | undefined> = process
 export const ACCESS_TOKEN_ISSUER = 'jobgraph-auth';
 export const ACCESS_TOKEN_AUDIENCE = 'jobgraph';
 export const REFRESH_COOKIE = 'jg_refresh';
+/** The router accepts the access token from this cookie when no Authorization header is sent. */
+export const ACCESS_COOKIE = 'jg_access';

@@ -11,6 +11,8 @@ import { loadAuthConfig, authEnv, type AuthConfig } from './config.js';
 export { loadAuthConfig, authEnv, type AuthConfig, type AuthServices };
 export { JWKS_PATH } from './jwks.js';
 export { setAdmin } from './admin-roles.js';
+export * from './domain/identity-rules.js';
+export * from './domain/tokens.js';
 export { entities as authEntities } from './entities/index.js';
 export { migrations as authMigrations } from './migrations/index.js';
 import { JWKS_PATH } from './jwks.js';

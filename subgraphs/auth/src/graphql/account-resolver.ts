@@ -16,7 +16,7 @@ import { hashToken, newOpaqueToken } from '../domain/tokens.js';
 import { decoyHash, hashPassword, verifyPassword } from '../services/passwords.js';
 import type { AuthContext } from '../services/index.js';
 import type { IssuedSession } from '../services/sessions.js';
-import { REFRESH_COOKIE } from '../config.js';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '../config.js';
 import {
   AuthEvents,
   type PasswordResetRequested,
@@ -24,6 +24,7 @@ import {
   type UserRegistered,
 } from '../events/published.js';
 import { AuthPayload, SignInInput, SignUpInput, UserType } from './types.js';
+import { markProvenUser } from './user-resolver.js';
 
 const INVALID_LOGIN = 'The login or password is not correct.';
 const INVALID_LINK = 'This link is invalid or has expired; ask for a new one.';
@@ -33,20 +34,19 @@ function userAgentOf(ctx: AuthContext): string | null {
   return typeof ua === 'string' ? ua : null;
 }
 
-/** Sets the refresh token as an httpOnly cookie as well, for browser clients that prefer not to hold it. */
+/** Also sets both tokens as httpOnly cookies, for browser clients that keep no token in script. */
 function withCookie(ctx: AuthContext, session: IssuedSession): AuthPayload {
-  ctx.res.cookie(REFRESH_COOKIE, session.refreshToken, {
-    httpOnly: true,
-    secure: ctx.services.config.COOKIE_SECURE,
-    sameSite: 'strict',
-    path: '/graphql',
-    expires: session.refreshExpiresAt,
-  });
+  markProvenUser(ctx, session.user.id);
+  const cookie = { httpOnly: true, secure: ctx.services.config.COOKIE_SECURE, sameSite: 'strict', path: '/graphql' } as const;
+  ctx.res.cookie(REFRESH_COOKIE, session.refreshToken, { ...cookie, expires: session.refreshExpiresAt });
+  ctx.res.cookie(ACCESS_COOKIE, session.accessToken, { ...cookie, maxAge: session.expiresIn * 1000 });
   return { accessToken: session.accessToken, refreshToken: session.refreshToken, expiresIn: session.expiresIn, user: session.user as unknown as UserType };
 }
 
-function clearCookie(ctx: AuthContext): void {
-  ctx.res.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure: ctx.services.config.COOKIE_SECURE, sameSite: 'strict', path: '/graphql' });
+function clearCookies(ctx: AuthContext): void {
+  const cookie = { httpOnly: true, secure: ctx.services.config.COOKIE_SECURE, sameSite: 'strict', path: '/graphql' } as const;
+  ctx.res.clearCookie(REFRESH_COOKIE, cookie);
+  ctx.res.clearCookie(ACCESS_COOKIE, cookie);
 }
 
 /** Finds an unexpired, unused one-time token and marks it used (atomically: a token works once). */
@@ -159,7 +159,7 @@ export class AccountResolver {
     const caller = requireCaller(ctx);
     if (allDevices || !caller.sessionId) await ctx.services.sessions.revokeAllForUser(ctx.em, caller.userId);
     else await ctx.services.sessions.revokeFamily(ctx.em, caller.sessionId);
-    clearCookie(ctx);
+    clearCookies(ctx);
     return true;
   }
 
@@ -174,6 +174,7 @@ export class AccountResolver {
       }
       return found;
     });
+    markProvenUser(ctx, user.id);
     return user as unknown as UserType;
   }
 

@@ -10,20 +10,19 @@ export class UserType {
   @Field(() => String, { description: 'Public handle, unique, lower-case.' })
   username!: string;
 
-  @Directive('@authenticated')
   @Field(() => String, {
     nullable: true,
-    description: 'Email address. Visible only to the user themself and to admins; null with FORBIDDEN for anyone else.',
+    description:
+      'Email address. Visible only to the user themself (including in the payload of their own sign-in) and to admins; null with an error for anyone else.',
   })
   email!: string | null;
 
   @Field(() => Boolean, { description: 'Whether the user has confirmed their email address.' })
   emailVerified!: boolean;
 
-  @Directive('@authenticated')
   @Field(() => [String], {
     nullable: true,
-    description: 'Roles beyond a plain user (e.g. "admin"). Visible only to the user themself and to admins.',
+    description: 'Roles beyond a plain user (e.g. "admin"). Visible only to the user themself and to admins; null with an error for anyone else.',
   })
   roles!: string[] | null;
 

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import {
   ForbiddenError,
+  UnauthenticatedError,
   PageArgs,
   decodeCursor,
   isAdmin,
@@ -21,8 +22,23 @@ export function userLoader(ctx: AuthContext): Loader<string, User> {
   return loaderFor(ctx, 'auth.users', (ids: readonly string[]) => ctx.em.find(User, { id: { $in: [...ids] } }), (u) => u.id);
 }
 
-function selfOrAdmin(ctx: AuthContext, user: User): boolean {
-  return !!ctx.caller && (ctx.caller.userId === user.id || isAdmin(ctx.caller));
+const PROVEN = 'auth.proven-user';
+
+/**
+ * Records that this request proved it is `userId` without an access token (sign-in, sign-up, refresh,
+ * email verification), so the payload may show the user's own email and roles.
+ */
+export function markProvenUser(ctx: AuthContext, userId: string): void {
+  ctx.loaders.set(PROVEN, userId);
+}
+
+/** Owner-only fields: the directive language cannot say "the user themself", so the subgraph decides. */
+function requireSelfOrAdmin(ctx: AuthContext, user: User, what: string): void {
+  if (ctx.loaders.get(PROVEN) === user.id) return;
+  if (!ctx.caller) throw new UnauthenticatedError(`You must be signed in to see ${what}.`);
+  if (ctx.caller.userId !== user.id && !isAdmin(ctx.caller)) {
+    throw new ForbiddenError(`Only the user themself or an admin can see ${what}.`);
+  }
 }
 
 @Resolver(() => UserType)
@@ -51,15 +67,13 @@ export class UserResolver {
 
   @FieldResolver(() => String, { nullable: true })
   email(@Root() user: User, @Ctx() ctx: AuthContext): string {
-    requireCaller(ctx);
-    if (!selfOrAdmin(ctx, user)) throw new ForbiddenError('Only the user themself or an admin can see an email address.');
+    requireSelfOrAdmin(ctx, user, 'an email address');
     return user.email;
   }
 
   @FieldResolver(() => [String], { nullable: true })
   roles(@Root() user: User, @Ctx() ctx: AuthContext): string[] {
-    requireCaller(ctx);
-    if (!selfOrAdmin(ctx, user)) throw new ForbiddenError('Only the user themself or an admin can see roles.');
+    requireSelfOrAdmin(ctx, user, 'roles');
     return user.roles;
   }
 }
