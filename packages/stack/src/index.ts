@@ -4,3 +4,4 @@ export * from './stack.js';
 export { authEnv } from '@jobgraph/auth';
 export { usersEnv } from '@jobgraph/users';
 export { routerEnv } from '@jobgraph/router';
+export { setAdmin } from '@jobgraph/auth';
