@@ -32,7 +32,17 @@ import { healthRoutes } from './plugins/health.js';
 import { gatewayCopy, watchSupergraph } from './plugins/supergraph-source.js';
 
 export { loadRouterConfig, routerEnv, type RouterConfig };
-export { buildAuthMap, filterOperation } from './plugins/auth-directives.js';
+export {
+  applyRemovals,
+  buildAuthMap,
+  denial,
+  describeRefusal,
+  filterOperation,
+  type AuthMap,
+  type FilterResult,
+  type Removal,
+  type Requirement,
+} from './plugins/auth-directives.js';
 
 /** The checked-in supergraph, relative to this package. */
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');

@@ -12,6 +12,8 @@ export class ConfigError extends Error {
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Address a subgraph listens on; loopback keeps it private on a developer machine, containers need 0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
@@ -71,4 +73,13 @@ export function serviceDatabaseUrl(service: string, env: { DATABASE_URL: string 
   const u = new URL(env.DATABASE_URL);
   u.pathname = `/jobgraph_${service}`;
   return u.toString();
+}
+
+/**
+ * The host a client on the same machine uses to reach a server bound to `host`: a wildcard bind (0.0.0.0, ::)
+ * answers on loopback, and an IPv6 literal needs brackets in a URL.
+ */
+export function reachableHost(host: string): string {
+  if (host === '' || host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

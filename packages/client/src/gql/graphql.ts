@@ -6,13 +6,17 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Everything a new seller page needs. */
 export type BecomeSellerInput = {
+  /** Up to 20 certificates. */
   certificates?: Array<CertificateInput>;
   /** 20–2000 characters. */
   description: string;
+  /** Up to 10 entries. */
   education?: Array<EducationInput>;
+  /** Up to 20 positions. */
   experience?: Array<ExperienceInput>;
   /** 2–100 characters. */
   fullName: string;
+  /** Up to 10 languages. */
   languages?: Array<LanguageInput>;
   /** 5–120 characters. */
   oneLiner: string;
@@ -26,37 +30,53 @@ export type BecomeSellerInput = {
 
 /** A certification. */
 export type CertificateInput = {
+  /** Who issued it. */
   issuer: string;
+  /** Certificate name. */
   name: string;
+  /** Year (1950 or later). */
   year: number;
 };
 
 /** A degree or course. */
 export type EducationInput = {
+  /** Degree or course title. */
   degree: string;
+  /** School or institution. */
   school: string;
+  /** Year (1950 or later). */
   year: number;
 };
 
 /** A position held. */
 export type ExperienceInput = {
+  /** Company or client. */
   company: string;
+  /** Year ended; omit while current. */
   endYear?: number | null | undefined;
+  /** Year started (1950 or later). */
   startYear: number;
+  /** Role or job title. */
   title: string;
 };
 
 /** A language and level. */
 export type LanguageInput = {
+  /** Language name, 2–60 characters. */
   language: string;
+  /** Proficiency. */
   level: LanguageLevel;
 };
 
 /** How well a seller speaks a language. */
 export type LanguageLevel =
+  /** Can get by in simple exchanges. */
   | 'BASIC'
+  /** Talks about work comfortably. */
   | 'CONVERSATIONAL'
+  /** Works in the language without effort. */
   | 'FLUENT'
+  /** First language or equivalent. */
   | 'NATIVE';
 
 /** Credentials for signing in. */
@@ -79,15 +99,25 @@ export type SignUpInput = {
 
 /** Changes to a seller page; omitted fields stay as they are. */
 export type UpdateSellerProfileInput = {
+  /** Replaces the certificates. */
   certificates?: Array<CertificateInput> | null | undefined;
+  /** New description (20–2000 characters). */
   description?: string | null | undefined;
+  /** Replaces the education. */
   education?: Array<EducationInput> | null | undefined;
+  /** Replaces the work history. */
   experience?: Array<ExperienceInput> | null | undefined;
+  /** New full name (2–100 characters). */
   fullName?: string | null | undefined;
+  /** Replaces the languages. */
   languages?: Array<LanguageInput> | null | undefined;
+  /** New headline (5–120 characters). */
   oneLiner?: string | null | undefined;
+  /** New typical response time in hours (1–168). */
   responseTimeHours?: number | null | undefined;
+  /** Replaces the skills (1–20). */
   skills?: Array<string> | null | undefined;
+  /** Replaces the links (up to 10 http(s) URLs). */
   socialLinks?: Array<string> | null | undefined;
 };
 

@@ -100,7 +100,9 @@ export class OutboxRelay {
             await this.bus.publish(exchangeFor(envelope.producer, envelope.type), envelope);
           }
           if (rows.length > 0) {
-            await em.execute('update outbox_event set published_at = now() where id = any(?)', [rows.map((r) => r.id)]);
+            // Knex expands an array bound to `?` into a list (`in (?, ?)`); `= any(?)` would become `any('a', 'b')`,
+            // fail, roll the marking back and have every poll publish the same events again.
+            await em.execute('update outbox_event set published_at = now() where id in (?)', [rows.map((r) => r.id)]);
           }
           return rows.length;
         });

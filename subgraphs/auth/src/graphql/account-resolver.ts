@@ -72,7 +72,7 @@ function newOneTimeToken(em: EntityManager, userId: string, purpose: OneTimeToke
 @Resolver()
 export class AccountResolver {
   @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in. Sends a verification email (via `user.registered`).' })
-  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: AuthContext): Promise<AuthPayload> {
+  async signUp(@Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput, @Ctx() ctx: AuthContext): Promise<AuthPayload> {
     const email = normaliseEmail('email', input.email);
     const username = normaliseUsername('username', input.username);
     checkPasswordStrength('password', input.password, [username, email.split('@')[0]]);
@@ -120,7 +120,7 @@ export class AccountResolver {
   @Mutation(() => AuthPayload, {
     description: 'Signs in with email or username. Repeated failures for one account or address are refused with RATE_LIMITED.',
   })
-  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: AuthContext): Promise<AuthPayload> {
+  async signIn(@Arg('input', () => SignInInput, { description: 'Login and password.' }) input: SignInInput, @Ctx() ctx: AuthContext): Promise<AuthPayload> {
     const login = input.login.trim().toLowerCase();
     if (login.length === 0 || login.length > 254) throw new UnauthenticatedError(INVALID_LOGIN);
     const { limiter } = ctx.services;
@@ -164,7 +164,7 @@ export class AccountResolver {
   }
 
   @Mutation(() => UserType, { description: 'Confirms the email address with the token from the verification email.' })
-  async verifyEmail(@Arg('token', () => String) token: string, @Ctx() ctx: AuthContext): Promise<UserType> {
+  async verifyEmail(@Arg('token', () => String, { description: 'The token from the verification link.' }) token: string, @Ctx() ctx: AuthContext): Promise<UserType> {
     const user = await ctx.em.transactional(async (em: EntityManager) => {
       const used = await consumeOneTimeToken(em, OneTimeTokenPurpose.VERIFY_EMAIL, token);
       const found = await em.findOneOrFail(User, { id: used.userId });
@@ -181,7 +181,7 @@ export class AccountResolver {
   @Mutation(() => Boolean, {
     description: 'Emails a password-reset link if the address has an account. Answers true either way, so it reveals nothing.',
   })
-  async requestPasswordReset(@Arg('email', () => String) rawEmail: string, @Ctx() ctx: AuthContext): Promise<boolean> {
+  async requestPasswordReset(@Arg('email', () => String, { description: 'The account\'s email address.' }) rawEmail: string, @Ctx() ctx: AuthContext): Promise<boolean> {
     const email = normaliseEmail('email', rawEmail);
     await ctx.em.transactional(async (em: EntityManager) => {
       const user = await em.findOne(User, { email });
@@ -200,8 +200,8 @@ export class AccountResolver {
 
   @Mutation(() => Boolean, { description: 'Sets a new password with the token from the reset email and ends every session.' })
   async resetPassword(
-    @Arg('token', () => String) token: string,
-    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('token', () => String, { description: 'The token from the reset link.' }) token: string,
+    @Arg('newPassword', () => String, { description: 'At least 10 characters.' }) newPassword: string,
     @Ctx() ctx: AuthContext,
   ): Promise<boolean> {
     const passwordHash = await hashPassword(newPassword);
@@ -220,8 +220,8 @@ export class AccountResolver {
   @Directive('@authenticated')
   @Mutation(() => Boolean, { description: 'Changes the password of the signed-in user and ends their other sessions.' })
   async changePassword(
-    @Arg('currentPassword', () => String) currentPassword: string,
-    @Arg('newPassword', () => String) newPassword: string,
+    @Arg('currentPassword', () => String, { description: 'The password in use now.' }) currentPassword: string,
+    @Arg('newPassword', () => String, { description: 'At least 10 characters.' }) newPassword: string,
     @Ctx() ctx: AuthContext,
   ): Promise<boolean> {
     const caller = requireCaller(ctx);

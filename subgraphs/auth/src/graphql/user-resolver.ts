@@ -51,7 +51,7 @@ export class UserResolver {
   }
 
   @Query(() => UserType, { nullable: true, description: 'A user by id; null when there is none.' })
-  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: AuthContext): Promise<User | null> {
+  async user(@Arg('id', () => ID, { description: 'The user id.' }) id: string, @Ctx() ctx: AuthContext): Promise<User | null> {
     if (!isUuid(id)) return null;
     return userLoader(ctx).load(id);
   }

@@ -108,7 +108,7 @@ export class UserProfilesResolver {
 @Resolver(() => SellerProfile)
 export class SellerProfileResolver {
   @Query(() => SellerProfile, { nullable: true, description: 'A seller by username; null when there is no such seller.' })
-  async sellerByUsername(@Arg('username', () => String) username: string, @Ctx() ctx: UsersContext): Promise<SellerProfile | null> {
+  async sellerByUsername(@Arg('username', () => String, { description: 'Username, any letter case.' }) username: string, @Ctx() ctx: UsersContext): Promise<SellerProfile | null> {
     const s = await ctx.em.findOne(SellerEntity, { username: username.trim().toLowerCase() });
     return s ? toSellerView(s) : null;
   }
@@ -126,7 +126,7 @@ export class SellerProfileResolver {
 
   @Directive('@authenticated')
   @Mutation(() => SellerProfile, { description: 'Opens a seller page for the signed-in user. CONFLICT if they already have one.' })
-  async becomeSeller(@Arg('input', () => BecomeSellerInput) input: BecomeSellerInput, @Ctx() ctx: UsersContext): Promise<SellerProfile> {
+  async becomeSeller(@Arg('input', () => BecomeSellerInput, { description: 'The new seller page.' }) input: BecomeSellerInput, @Ctx() ctx: UsersContext): Promise<SellerProfile> {
     const caller = requireCaller(ctx);
     const fields = normaliseSellerFields(input) as SellerProfileFields;
     const profile = await ctx.em
@@ -164,7 +164,7 @@ export class SellerProfileResolver {
   @Directive('@authenticated')
   @Mutation(() => SellerProfile, { description: 'Changes the signed-in seller\'s page. NOT_FOUND if they are not a seller.' })
   async updateSellerProfile(
-    @Arg('input', () => UpdateSellerProfileInput) input: UpdateSellerProfileInput,
+    @Arg('input', () => UpdateSellerProfileInput, { description: 'The fields to change.' }) input: UpdateSellerProfileInput,
     @Ctx() ctx: UsersContext,
   ): Promise<SellerProfile> {
     const caller = requireCaller(ctx);

@@ -7,7 +7,16 @@ export enum LanguageLevel {
   FLUENT = 'FLUENT',
   NATIVE = 'NATIVE',
 }
-registerEnumType(LanguageLevel, { name: 'LanguageLevel', description: 'How well a seller speaks a language.' });
+registerEnumType(LanguageLevel, {
+  name: 'LanguageLevel',
+  description: 'How well a seller speaks a language.',
+  valuesConfig: {
+    BASIC: { description: 'Can get by in simple exchanges.' },
+    CONVERSATIONAL: { description: 'Talks about work comfortably.' },
+    FLUENT: { description: 'Works in the language without effort.' },
+    NATIVE: { description: 'First language or equivalent.' },
+  },
+});
 
 @ObjectType('User', { description: 'A JobGraph account (owned by auth); users adds the buyer and seller profiles.' })
 @Directive('@key(fields: "id")')
@@ -128,27 +137,27 @@ export const SellerProfileConnection = ConnectionType(SellerProfile, 'SellerProf
 
 @InputType({ description: 'A language and level.' })
 export class LanguageInput {
-  @Field(() => String) language!: string;
-  @Field(() => LanguageLevel) level!: LanguageLevel;
+  @Field(() => String, { description: 'Language name, 2–60 characters.' }) language!: string;
+  @Field(() => LanguageLevel, { description: 'Proficiency.' }) level!: LanguageLevel;
 }
 @InputType({ description: 'A position held.' })
 export class ExperienceInput {
-  @Field(() => String) title!: string;
-  @Field(() => String) company!: string;
-  @Field(() => Int) startYear!: number;
-  @Field(() => Int, { nullable: true }) endYear!: number | null;
+  @Field(() => String, { description: 'Role or job title.' }) title!: string;
+  @Field(() => String, { description: 'Company or client.' }) company!: string;
+  @Field(() => Int, { description: 'Year started (1950 or later).' }) startYear!: number;
+  @Field(() => Int, { nullable: true, description: 'Year ended; omit while current.' }) endYear!: number | null;
 }
 @InputType({ description: 'A degree or course.' })
 export class EducationInput {
-  @Field(() => String) school!: string;
-  @Field(() => String) degree!: string;
-  @Field(() => Int) year!: number;
+  @Field(() => String, { description: 'School or institution.' }) school!: string;
+  @Field(() => String, { description: 'Degree or course title.' }) degree!: string;
+  @Field(() => Int, { description: 'Year (1950 or later).' }) year!: number;
 }
 @InputType({ description: 'A certification.' })
 export class CertificateInput {
-  @Field(() => String) name!: string;
-  @Field(() => String) issuer!: string;
-  @Field(() => Int) year!: number;
+  @Field(() => String, { description: 'Certificate name.' }) name!: string;
+  @Field(() => String, { description: 'Who issued it.' }) issuer!: string;
+  @Field(() => Int, { description: 'Year (1950 or later).' }) year!: number;
 }
 
 @InputType({ description: 'Everything a new seller page needs.' })
@@ -157,24 +166,24 @@ export class BecomeSellerInput {
   @Field(() => String, { description: '5–120 characters.' }) oneLiner!: string;
   @Field(() => String, { description: '20–2000 characters.' }) description!: string;
   @Field(() => [String], { description: '1–20 skills of up to 40 characters.' }) skills!: string[];
-  @Field(() => [LanguageInput], { defaultValue: [] }) languages!: LanguageInput[];
-  @Field(() => [ExperienceInput], { defaultValue: [] }) experience!: ExperienceInput[];
-  @Field(() => [EducationInput], { defaultValue: [] }) education!: EducationInput[];
-  @Field(() => [CertificateInput], { defaultValue: [] }) certificates!: CertificateInput[];
+  @Field(() => [LanguageInput], { defaultValue: [], description: 'Up to 10 languages.' }) languages!: LanguageInput[];
+  @Field(() => [ExperienceInput], { defaultValue: [], description: 'Up to 20 positions.' }) experience!: ExperienceInput[];
+  @Field(() => [EducationInput], { defaultValue: [], description: 'Up to 10 entries.' }) education!: EducationInput[];
+  @Field(() => [CertificateInput], { defaultValue: [], description: 'Up to 20 certificates.' }) certificates!: CertificateInput[];
   @Field(() => [String], { defaultValue: [], description: 'Up to 10 http(s) URLs.' }) socialLinks!: string[];
   @Field(() => Int, { defaultValue: 24, description: 'Typical hours to answer (1–168).' }) responseTimeHours!: number;
 }
 
 @InputType({ description: 'Changes to a seller page; omitted fields stay as they are.' })
 export class UpdateSellerProfileInput {
-  @Field(() => String, { nullable: true }) fullName?: string | null;
-  @Field(() => String, { nullable: true }) oneLiner?: string | null;
-  @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => [String], { nullable: true }) skills?: string[] | null;
-  @Field(() => [LanguageInput], { nullable: true }) languages?: LanguageInput[] | null;
-  @Field(() => [ExperienceInput], { nullable: true }) experience?: ExperienceInput[] | null;
-  @Field(() => [EducationInput], { nullable: true }) education?: EducationInput[] | null;
-  @Field(() => [CertificateInput], { nullable: true }) certificates?: CertificateInput[] | null;
-  @Field(() => [String], { nullable: true }) socialLinks?: string[] | null;
-  @Field(() => Int, { nullable: true }) responseTimeHours?: number | null;
+  @Field(() => String, { nullable: true, description: 'New full name (2–100 characters).' }) fullName?: string | null;
+  @Field(() => String, { nullable: true, description: 'New headline (5–120 characters).' }) oneLiner?: string | null;
+  @Field(() => String, { nullable: true, description: 'New description (20–2000 characters).' }) description?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Replaces the skills (1–20).' }) skills?: string[] | null;
+  @Field(() => [LanguageInput], { nullable: true, description: 'Replaces the languages.' }) languages?: LanguageInput[] | null;
+  @Field(() => [ExperienceInput], { nullable: true, description: 'Replaces the work history.' }) experience?: ExperienceInput[] | null;
+  @Field(() => [EducationInput], { nullable: true, description: 'Replaces the education.' }) education?: EducationInput[] | null;
+  @Field(() => [CertificateInput], { nullable: true, description: 'Replaces the certificates.' }) certificates?: CertificateInput[] | null;
+  @Field(() => [String], { nullable: true, description: 'Replaces the links (up to 10 http(s) URLs).' }) socialLinks?: string[] | null;
+  @Field(() => Int, { nullable: true, description: 'New typical response time in hours (1–168).' }) responseTimeHours?: number | null;
 }
