@@ -35,7 +35,7 @@ const appServices = [...subgraphNames, 'router'];
 const defaultPortOf = (name: string): number =>
   name === 'router' ? (routerEnv.ROUTER_PORT.parse(undefined) as number) : SUBGRAPHS.find((s) => s.name === name)!.defaultPort;
 const portVar = (name: string) => `${name.toUpperCase()}_PORT`;
-const hostVar = (name: string) => (name === 'router' ? 'ROUTER_HOST' : 'HOST');
+const hostVar = (name: string) => (name === 'router' ? 'ROUTER_HOST' : 'SUBGRAPH_HOST');
 const subgraphUrlVar = (name: string) => `SUBGRAPH_${name.toUpperCase()}_URL`;
 
 function service(name: string): ComposeService {

@@ -71,7 +71,7 @@ describe('sessions: refresh-token rotation and revocation', () => {
 describe('email verification and password reset', () => {
   it('verifies the email with the token from user.registered, once', async () => {
     const { client } = t;
-    const tap = await tapEvents(amqpUrl, 'auth', ['user.registered', 'user.email-verified']);
+    const tap = await tapEvents(amqpUrl, 'auth', ['user.registered', 'user.email-verified'], t.stack.env.EVENTS_NAMESPACE);
     try {
       const user = await signUp(client, 'verify');
       const registered = await tap.next((e) => e.type === 'user.registered' && (e.data as { userId: string }).userId === user.user.id);
@@ -95,7 +95,7 @@ describe('email verification and password reset', () => {
 
   it('answers a reset request the same for unknown addresses, and resets with the mailed token', async () => {
     const { client } = t;
-    const tap = await tapEvents(amqpUrl, 'auth', ['password-reset-requested']);
+    const tap = await tapEvents(amqpUrl, 'auth', ['password-reset-requested'], t.stack.env.EVENTS_NAMESPACE);
     try {
       const user = await signUp(client, 'reset');
       const unknown = await client.expect(RequestPasswordResetDocument, { email: 'nobody-here@example.com' });

@@ -19,7 +19,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { AppError, createLogger, formatError, listen, type Logger } from '@jobgraph/kit';
+import { AppError, createLogger, formatError, listen, reachableHost, type Logger } from '@jobgraph/kit';
 import { loadRouterConfig, routerEnv, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { Authenticator } from './plugins/authentication.js';
@@ -178,7 +178,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     }),
   );
 
-  const url = `http://${config.ROUTER_HOST}:${port}/graphql`;
+  const url = `http://${reachableHost(config.ROUTER_HOST)}:${port}/graphql`;
   return {
     url,
     port,

@@ -12,8 +12,6 @@ export class ConfigError extends Error {
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Address a subgraph listens on; loopback keeps it private on a developer machine, containers need 0.0.0.0. */
-  HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
@@ -32,7 +30,13 @@ export function loadConfig<S extends z.ZodRawShape>(
   env: Record<string, string | undefined> = process.env,
 ): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    const data = result.data as Record<string, unknown>;
+    if (typeof data.NODE_ENV === 'string' && typeof data.INTERNAL_TOKEN_SECRET === 'string') {
+      assertProductionSafe({ NODE_ENV: data.NODE_ENV, INTERNAL_TOKEN_SECRET: data.INTERNAL_TOKEN_SECRET });
+    }
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = env[name];
@@ -40,6 +44,18 @@ export function loadConfig<S extends z.ZodRawShape>(
   });
   throw new ConfigError(problems);
 }
+
+/** Variables every subgraph understands, on top of `baseEnv`. */
+export const subgraphEnv = {
+  ...baseEnv,
+  /** Address a subgraph listens on; loopback keeps it private on a developer machine, containers need 0.0.0.0. */
+  SUBGRAPH_HOST: z.string().default('127.0.0.1'),
+  /** Prefix of every RabbitMQ exchange and queue, so separate deployments (or test runs) share a broker safely. */
+  EVENTS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and "-", starting with a letter')
+    .default('jobgraph'),
+};
 
 /** Production must not run on the development defaults that make local start-up painless. */
 export function assertProductionSafe(config: { NODE_ENV: string; INTERNAL_TOKEN_SECRET: string }): void {

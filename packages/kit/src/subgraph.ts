@@ -16,10 +16,12 @@ import { openOrm, type MigrationEntry } from './orm.js';
 import { EventBus } from './events/bus.js';
 import { EventRecorder, OutboxEvent, OutboxRelay } from './events/outbox.js';
 import { claimEvent } from './events/inbox.js';
-import { exchangeFor, queueName } from './events/topology.js';
+import { DEFAULT_EVENTS_NAMESPACE, exchangeFor, queueName } from './events/topology.js';
 import type { EventEnvelope } from './events/envelope.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './graphql/schema.js';
 import { listen } from './http.js';
+import { reachableHost, serviceDatabaseUrl, type subgraphEnv } from './config.js';
+import type { z } from 'zod';
 
 /** What a consumer's handler gets: a transaction-bound entity manager and an outbox bound to the same transaction. */
 export interface ConsumerTools {
@@ -65,9 +67,28 @@ export interface SubgraphRuntimeOptions {
   databaseUrl: string;
   amqpUrl: string;
   internalTokenSecret: string;
+  eventsNamespace?: string;
   port?: number;
   host?: string;
   logLevel?: string;
+}
+
+/** Runtime options from a subgraph's validated config (`subgraphEnv` plus `<NAME>_PORT`), with overrides. */
+export function runtimeOptions(
+  name: string,
+  config: z.infer<z.ZodObject<typeof subgraphEnv>> & Record<string, unknown>,
+  overrides: { port?: number; databaseUrl?: string } = {},
+): SubgraphRuntimeOptions {
+  const configuredPort = config[`${name.toUpperCase()}_PORT`];
+  return {
+    databaseUrl: overrides.databaseUrl ?? serviceDatabaseUrl(name, config),
+    amqpUrl: config.AMQP_URL,
+    internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
+    eventsNamespace: config.EVENTS_NAMESPACE,
+    port: overrides.port ?? (typeof configuredPort === 'number' ? configuredPort : 0),
+    host: config.SUBGRAPH_HOST,
+    logLevel: config.LOG_LEVEL,
+  };
 }
 
 export interface RunningSubgraph<TServices> {
@@ -100,7 +121,8 @@ export async function startSubgraph<TServices>(
   const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, references: def.references });
   const orm = await openOrm({ url: options.databaseUrl, entities: def.entities, migrations: def.migrations, log });
   const bus = await EventBus.connect(options.amqpUrl, log);
-  const relay = new OutboxRelay(orm, bus, log);
+  const namespace = options.eventsNamespace ?? DEFAULT_EVENTS_NAMESPACE;
+  const relay = new OutboxRelay(orm, bus, log, namespace);
   // Poke the relay right after a commit that wrote outbox rows, so events leave promptly instead of at the next poll.
   let outboxWritten = false;
   orm.em.getEventManager().registerSubscriber({
@@ -178,10 +200,10 @@ export async function startSubgraph<TServices>(
   );
 
   for (const consumer of def.consumers ?? []) {
-    const queue = queueName(def.name, consumer.name);
+    const queue = queueName(namespace, def.name, consumer.name);
     await bus.consume({
       queue,
-      bindings: consumer.events.map((e) => ({ exchange: exchangeFor(e.producer, e.type), routingKey: e.type })),
+      bindings: consumer.events.map((e) => ({ exchange: exchangeFor(namespace, e.producer, e.type), routingKey: e.type })),
       handle: async (event) => {
         const eventLog = log.child({ correlationId: event.correlationId, eventId: event.id, type: event.type, consumer: consumer.name });
         await orm.em.fork().transactional(async (em: EntityManager) => {
@@ -197,7 +219,8 @@ export async function startSubgraph<TServices>(
   }
   relay.start();
 
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}/graphql`;
+  // A wildcard bind (containers) is reached on loopback from this machine.
+  const url = `http://${reachableHost(options.host ?? '127.0.0.1')}:${port}/graphql`;
   let stopped = false;
   return {
     name: def.name,

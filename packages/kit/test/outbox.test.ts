@@ -8,6 +8,7 @@ import {
   OutboxRelay,
   claimEvent,
   exchangeFor,
+  DEFAULT_EVENTS_NAMESPACE,
   createLogger,
   dropDatabase,
   newId,
@@ -35,7 +36,7 @@ beforeAll(async () => {
   // The outbox and inbox tables come with each subgraph's migrations; this kit-only database gets them directly.
   await orm.getSchemaGenerator().createSchema();
   bus = await EventBus.connect(AMQP_URL, log);
-  relay = new OutboxRelay(orm, bus, log);
+  relay = new OutboxRelay(orm, bus, log, DEFAULT_EVENTS_NAMESPACE);
   tap = await tapEvents(AMQP_URL, PRODUCER, [TYPE]);
 });
 
@@ -48,7 +49,7 @@ afterAll(async () => {
   // The relay declared a durable exchange for this run's producer; leave the broker as it was.
   const connection = await connect(AMQP_URL);
   const channel = await connection.createChannel();
-  await channel.deleteExchange(exchangeFor(PRODUCER, TYPE).name);
+  await channel.deleteExchange(exchangeFor(DEFAULT_EVENTS_NAMESPACE, PRODUCER, TYPE).name);
   await connection.close();
 });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { dropDatabase, withDatabase, serviceDatabaseUrl, baseEnv, type RunningSubgraph } from '@jobgraph/kit';
+import { dropDatabase, withDatabase, serviceDatabaseUrl, baseEnv, queueName, type RunningSubgraph } from '@jobgraph/kit';
+import { removeEventTopology } from '@jobgraph/kit/testing';
 import { startRouter, loadRouterConfig, type RunningRouter } from '@jobgraph/router';
 import { SUBGRAPHS } from './subgraphs.js';
 
@@ -32,12 +33,19 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const tag = randomBytes(4).toString('hex');
   const env: Record<string, string | undefined> = {
     ...(options.env ?? process.env),
-    ...(options.freshDatabases ? { REDIS_PREFIX: `jobgraph-test-${tag}:` } : {}),
+    // A test stack gets its own Redis keys and RabbitMQ exchanges/queues, so parallel runs never share events.
+    ...(options.freshDatabases ? { REDIS_PREFIX: `jobgraph-test-${tag}:`, EVENTS_NAMESPACE: `jgtest-${tag}` } : {}),
   };
   const progress = options.onProgress ?? (() => {});
   const databaseUrlOf = (name: string): string => {
     const configured = serviceDatabaseUrl(name, { ...env, DATABASE_URL: env.DATABASE_URL ?? baseEnv.DATABASE_URL.parse(undefined) });
     return options.freshDatabases ? withDatabase(configured, `jobgraph_${tag}_${name}`) : configured;
+  };
+  const cleanUp = async () => {
+    const ns = String(env.EVENTS_NAMESPACE);
+    const queues = SUBGRAPHS.flatMap((s) => (s.definition(env).consumers ?? []).map((c) => queueName(ns, s.name, c.name)));
+    await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), SUBGRAPHS.map((s) => `${ns}.${s.name}`), queues);
+    await Promise.all(SUBGRAPHS.map((s) => dropDatabase(databaseUrlOf(s.name))));
   };
   const subgraphs: Record<string, RunningSubgraph<unknown>> = {};
   const started: string[] = [];
@@ -63,12 +71,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       async stop() {
         await router.stop();
         await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
-        if (options.freshDatabases) await Promise.all(SUBGRAPHS.map((s) => dropDatabase(databaseUrlOf(s.name))));
+        if (options.freshDatabases) await cleanUp();
       },
     };
   } catch (err) {
     await Promise.all(started.map((name) => subgraphs[name].stop().catch(() => {})));
-    if (options.freshDatabases) await Promise.all(SUBGRAPHS.map((s) => dropDatabase(databaseUrlOf(s.name)).catch(() => {})));
+    if (options.freshDatabases) await cleanUp().catch(() => {});
     throw err;
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { baseEnv, bool, loadConfig, port } from '@jobgraph/kit';
+import { subgraphEnv, bool, loadConfig, port } from '@jobgraph/kit';
 
 /** The auth subgraph's environment (on top of the kit's). */
 export const authEnv = {
-  ...baseEnv,
+  ...subgraphEnv,
   AUTH_PORT: port(4001),
   AUTH_DATABASE_URL: z.url().optional(),
   /** Short-lived by design: revocation of an access token is by expiry. */

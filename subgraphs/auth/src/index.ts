@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Express } from 'express';
-import { startSubgraph, serviceDatabaseUrl, reachableHost, type SubgraphDefinition, type RunningSubgraph } from '@jobgraph/kit';
+import { startSubgraph, runtimeOptions, type SubgraphDefinition, type RunningSubgraph } from '@jobgraph/kit';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { AccountResolver } from './graphql/account-resolver.js';
@@ -40,16 +40,6 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthService
   };
 }
 
-export async function startAuth(config: AuthConfig, overrides: { port?: number; databaseUrl?: string } = {}): Promise<RunningSubgraph<AuthServices>> {
-  const running = await startSubgraph(authSubgraph(config), {
-    databaseUrl: overrides.databaseUrl ?? serviceDatabaseUrl('auth', config),
-    amqpUrl: config.AMQP_URL,
-    internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
-    port: overrides.port ?? config.AUTH_PORT,
-    host: config.HOST,
-    logLevel: config.LOG_LEVEL,
-  });
-  // The URL names the bind address; with HOST=0.0.0.0 (containers) the router in this process reaches it on loopback.
-  running.url = `http://${reachableHost(config.HOST)}:${running.port}/graphql`;
-  return running;
+export function startAuth(config: AuthConfig, overrides: { port?: number; databaseUrl?: string } = {}): Promise<RunningSubgraph<AuthServices>> {
+  return startSubgraph(authSubgraph(config), runtimeOptions('auth', config, overrides));
 }

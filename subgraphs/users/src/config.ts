@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { baseEnv, loadConfig, port } from '@jobgraph/kit';
+import { subgraphEnv, loadConfig, port } from '@jobgraph/kit';
 
 /** The users subgraph's environment (on top of the kit's). */
 export const usersEnv = {
-  ...baseEnv,
+  ...subgraphEnv,
   USERS_PORT: port(4002),
   USERS_DATABASE_URL: z.url().optional(),
   /** Currency the seller stats are kept in until orders bring multi-currency wallets. */

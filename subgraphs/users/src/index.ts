@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startSubgraph, serviceDatabaseUrl, reachableHost, type RunningSubgraph, type SubgraphDefinition } from '@jobgraph/kit';
+import { startSubgraph, runtimeOptions, type RunningSubgraph, type SubgraphDefinition } from '@jobgraph/kit';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { consumers } from './events/consumers.js';
@@ -24,16 +24,6 @@ export function usersSubgraph(config: UsersConfig): SubgraphDefinition<UsersServ
   };
 }
 
-export async function startUsers(config: UsersConfig, overrides: { port?: number; databaseUrl?: string } = {}): Promise<RunningSubgraph<UsersServices>> {
-  const running = await startSubgraph(usersSubgraph(config), {
-    databaseUrl: overrides.databaseUrl ?? serviceDatabaseUrl('users', config),
-    amqpUrl: config.AMQP_URL,
-    internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
-    port: overrides.port ?? config.USERS_PORT,
-    host: config.HOST,
-    logLevel: config.LOG_LEVEL,
-  });
-  // The URL names the bind address; with HOST=0.0.0.0 (containers) the router in this process reaches it on loopback.
-  running.url = `http://${reachableHost(config.HOST)}:${running.port}/graphql`;
-  return running;
+export function startUsers(config: UsersConfig, overrides: { port?: number; databaseUrl?: string } = {}): Promise<RunningSubgraph<UsersServices>> {
+  return startSubgraph(usersSubgraph(config), runtimeOptions('users', config, overrides));
 }

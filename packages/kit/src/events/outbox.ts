@@ -59,6 +59,7 @@ export class OutboxRelay {
     private readonly orm: MikroORM,
     private readonly bus: EventBus,
     private readonly log: Logger,
+    private readonly namespace: string,
   ) {}
 
   start(): void {
@@ -97,7 +98,7 @@ export class OutboxRelay {
           );
           for (const row of rows) {
             const envelope = typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as EventEnvelope) : row.envelope;
-            await this.bus.publish(exchangeFor(envelope.producer, envelope.type), envelope);
+            await this.bus.publish(exchangeFor(this.namespace, envelope.producer, envelope.type), envelope);
           }
           if (rows.length > 0) {
             // Knex expands an array bound to `?` into a list (`in (?, ?)`); `= any(?)` would become `any('a', 'b')`,

@@ -9,11 +9,14 @@ export interface ExchangeSpec {
   type: 'direct' | 'fanout';
 }
 
-export function exchangeFor(producer: string, eventType: string): ExchangeSpec {
-  if (FANOUT_EVENTS.has(eventType)) return { name: `jobgraph.${eventType}`, type: 'fanout' };
-  return { name: `jobgraph.${producer}`, type: 'direct' };
+export const DEFAULT_EVENTS_NAMESPACE = 'jobgraph';
+
+/** `<namespace>.<producer>` (direct), or `<namespace>.<event type>` (fanout). */
+export function exchangeFor(namespace: string, producer: string, eventType: string): ExchangeSpec {
+  if (FANOUT_EVENTS.has(eventType)) return { name: `${namespace}.${eventType}`, type: 'fanout' };
+  return { name: `${namespace}.${producer}`, type: 'direct' };
 }
 
-/** The queue a consumer reads from: `<consuming service>.<consumer name>`; its dead letters go to `<queue>.dlq`. */
-export const queueName = (service: string, consumer: string): string => `${service}.${consumer}`;
+/** The queue a consumer reads from: `<namespace>.<consuming service>.<consumer name>`; dead letters go to `<queue>.dlq`. */
+export const queueName = (namespace: string, service: string, consumer: string): string => `${namespace}.${service}.${consumer}`;
 export const deadLetterQueueName = (queue: string): string => `${queue}.dlq`;

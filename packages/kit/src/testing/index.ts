@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import type { EventEnvelope } from '../events/envelope.js';
-import { exchangeFor } from '../events/topology.js';
+import { DEFAULT_EVENTS_NAMESPACE, deadLetterQueueName, exchangeFor } from '../events/topology.js';
 
 /** Polls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
@@ -21,12 +21,12 @@ export interface EventTap {
 }
 
 /** Listens to `producer`'s events of `types` on a private, auto-deleted queue, as a test observer. */
-export async function tapEvents(amqpUrl: string, producer: string, types: string[]): Promise<EventTap> {
+export async function tapEvents(amqpUrl: string, producer: string, types: string[], namespace = DEFAULT_EVENTS_NAMESPACE): Promise<EventTap> {
   const connection = await connect(amqpUrl);
   const channel = await connection.createChannel();
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
   for (const type of types) {
-    const exchange = exchangeFor(producer, type);
+    const exchange = exchangeFor(namespace, producer, type);
     await channel.assertExchange(exchange.name, exchange.type, { durable: true });
     await channel.bindQueue(queue, exchange.name, exchange.type === 'fanout' ? '' : type);
   }
@@ -41,4 +41,16 @@ export async function tapEvents(amqpUrl: string, producer: string, types: string
       await connection.close();
     },
   };
+}
+
+/** Deletes a test run's exchanges and queues (and their dead-letter queues), so runs leave the broker clean. */
+export async function removeEventTopology(amqpUrl: string, exchanges: string[], queues: string[]): Promise<void> {
+  const connection = await connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues.flatMap((q) => [q, deadLetterQueueName(q)])) await channel.deleteQueue(queue);
+    for (const exchange of exchanges) await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close();
+  }
 }
