@@ -20,6 +20,12 @@ export interface AuthenticationOptions {
  */
 export class Authenticator {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * Tokens already verified, until they expire: a client sends the same token with every request for up to
+   * 15 minutes, and an ES256 verification costs more than the rest of the router's own work (bench/).
+   */
+  private readonly verified = new Map<string, { caller: Caller; expiresAt: number }>();
+  private static readonly MAX_CACHED = 10_000;
 
   constructor(options: AuthenticationOptions) {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
@@ -44,6 +50,14 @@ export class Authenticator {
 
   /** The caller a token proves, or UNAUTHENTICATED (expired, forged, wrong key, wrong algorithm…). */
   async verify(token: string): Promise<Caller> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.caller;
+    if (hit) this.verified.delete(token);
+    const caller = await this.verifyUncached(token);
+    return caller;
+  }
+
+  private async verifyUncached(token: string): Promise<Caller> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
@@ -64,12 +78,16 @@ export class Authenticator {
       throw err;
     }
     const scope = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-    return {
+    const caller: Caller = {
       userId: String(payload.sub),
       username: typeof payload.username === 'string' ? payload.username : '',
       roles: Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [],
       scopes: scope,
       sessionId: typeof payload.sid === 'string' ? payload.sid : null,
     };
+    // Bounded: when full, the oldest entry goes (Map keeps insertion order).
+    if (this.verified.size >= Authenticator.MAX_CACHED) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { caller, expiresAt: Number(payload.exp) * 1000 });
+    return caller;
   }
 }
