@@ -53,6 +53,10 @@ describe('users builds buyer profiles from auth events, exactly once', () => {
     const users = t.stack.subgraphs.users;
     const databaseUrl = String(users.orm.config.get('clientUrl'));
     await users.stop();
+    // The router's readiness follows its subgraphs: a load balancer stops sending traffic.
+    const ready = await fetch(t.stack.url.replace(/\/graphql$/, '/ready'));
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { subgraphs: Record<string, string> }).subgraphs.auth).toBe('ok');
 
     // While users is down, auth keeps publishing: the durable queue holds the event.
     const user = await signUp(t.client, 'crash');
