@@ -33,6 +33,17 @@ function claims(userId: string) {
   return { username: 'mallory', roles: ['admin'], scope: 'user admin', sid: 'x' , sub: userId };
 }
 
+/** A well-formed admin token signed by a key auth never published. */
+async function signedByStranger(kid: string): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256');
+  return new SignJWT(claims('01a2006f-c302-7268-8402-d0f65518c4ae'))
+    .setProtectedHeader({ alg: 'ES256', kid })
+    .setIssuer('jobgraph-auth')
+    .setAudience('jobgraph')
+    .setExpirationTime('5m')
+    .sign(privateKey);
+}
+
 describe('sign-up refuses bad input with a code and writes nothing', () => {
   it('refuses a taken email or username with CONFLICT naming the field', async () => {
     const { client } = t;
@@ -122,14 +133,7 @@ describe('the router refuses access tokens it did not issue or that are no longe
 
   it('refuses a token signed with another key under the real kid (forged)', async () => {
     const { kid } = await realSigningKey();
-    const { privateKey } = await generateKeyPair('ES256');
-    const token = await new SignJWT(claims('01a2006f-c302-7268-8402-d0f65518c4ae'))
-      .setProtectedHeader({ alg: 'ES256', kid })
-      .setIssuer('jobgraph-auth')
-      .setAudience('jobgraph')
-      .setExpirationTime('5m')
-      .sign(privateKey);
-    expect(codes((await meWith(token)).errors)).toEqual(['UNAUTHENTICATED']);
+    expect(codes((await meWith(await signedByStranger(kid))).errors)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('refuses an unsigned token (alg: none)', async () => {
@@ -140,14 +144,7 @@ describe('the router refuses access tokens it did not issue or that are no longe
   });
 
   it('refuses a token whose kid is not in the JWKS', async () => {
-    const { privateKey } = await generateKeyPair('ES256');
-    const token = await new SignJWT(claims('01a2006f-c302-7268-8402-d0f65518c4ae'))
-      .setProtectedHeader({ alg: 'ES256', kid: 'not-a-key-we-published' })
-      .setIssuer('jobgraph-auth')
-      .setAudience('jobgraph')
-      .setExpirationTime('5m')
-      .sign(privateKey);
-    expect(codes((await meWith(token)).errors)).toEqual(['UNAUTHENTICATED']);
+    expect(codes((await meWith(await signedByStranger('not-a-key-we-published'))).errors)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('refuses a malformed Authorization header', async () => {
