@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from 'amqplib';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { MeDocument } from '@jobgraph/client';
+import { MeDocument, MeWithSkillsDocument } from '@jobgraph/client';
 import { makeEnvelope, newId } from '@jobgraph/kit';
 import { waitFor } from '@jobgraph/kit/testing';
 import { SUBGRAPHS } from '@jobgraph/stack';
@@ -60,6 +60,11 @@ describe('users builds buyer profiles from auth events, exactly once', () => {
 
     // While users is down, auth keeps publishing: the durable queue holds the event.
     const user = await signUp(t.client, 'crash');
+    // ...and the router still answers what auth can give, with UNAVAILABLE for what users would have added.
+    const partial = await t.client.request(MeWithSkillsDocument, {}, { token: user.accessToken });
+    expect(partial.data?.me?.username).toBe(user.user.username);
+    expect(partial.data?.me?.seller).toBeNull();
+    expect(partial.errors.map((e) => [e.extensions?.code, e.extensions?.serviceName])).toEqual([['UNAVAILABLE', 'users']]);
     const connection = await connect(amqpUrl);
     const channel = await connection.createChannel();
     await channel.prefetch(1);

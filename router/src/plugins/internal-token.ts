@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '@jobgraph/kit';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, INTERNAL_TOKEN_HEADER, signInternalToken } from '@jobgraph/kit';
 import type { RouterContext } from '../context.js';
 
 type SendOptions = Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['willSendRequest']>>[0];
@@ -37,6 +38,18 @@ export class InternalTokenDataSource extends RemoteGraphQLDataSource<RouterConte
     headers.set('x-correlation-id', correlationId);
     if (context.cookieHeader) headers.set('cookie', context.cookieHeader);
     if (context.userAgent) headers.set('x-client-user-agent', context.userAgent);
+  }
+
+  /** A subgraph that cannot be reached is an outage (UNAVAILABLE), not a bug: the other subgraphs' data still returns. */
+  override async process(options: Parameters<RemoteGraphQLDataSource<RouterContext>['process']>[0]): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      throw new GraphQLError(`The ${this.subgraph} service is unavailable right now; the fields it serves are missing from this response.`, {
+        extensions: { code: ErrorCode.UNAVAILABLE, serviceName: this.subgraph },
+      });
+    }
   }
 
   override async didReceiveResponse(options: ReceiveOptions): Promise<ReceiveOptions['response']> {

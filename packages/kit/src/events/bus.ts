@@ -28,6 +28,7 @@ export class EventBus {
   private readonly consumers: ConsumerSpec[] = [];
   private readonly declared = new Set<string>();
   private model: ChannelModel | null = null;
+  private readonly active: { channel: { cancel(tag: string): Promise<unknown> }; tag: string }[] = [];
   private inFlight = 0;
   private closing = false;
 
@@ -63,6 +64,7 @@ export class EventBus {
 
   private async setup(model: ChannelModel): Promise<void> {
     this.model = model;
+    this.active.length = 0;
     this.declared.clear();
     const channel = await model.createConfirmChannel();
     channel.on('close', () => {
@@ -123,10 +125,11 @@ export class EventBus {
       await channel.assertExchange(binding.exchange.name, binding.exchange.type, { durable: true });
       await channel.bindQueue(spec.queue, binding.exchange.name, binding.exchange.type === 'fanout' ? '' : binding.routingKey);
     }
-    await channel.consume(spec.queue, (message) => {
+    const { consumerTag } = await channel.consume(spec.queue, (message) => {
       if (!message) return;
       void this.deliver(channel, spec, message);
     });
+    this.active.push({ channel, tag: consumerTag });
   }
 
   private async deliver(channel: { ack(m: ConsumeMessage): void; nack(m: ConsumeMessage, all?: boolean, requeue?: boolean): void }, spec: ConsumerSpec, message: ConsumeMessage): Promise<void> {
@@ -158,6 +161,8 @@ export class EventBus {
   /** Stops taking messages, lets in-flight handlers finish (up to `graceMs`), then closes the connection. */
   async close(graceMs = 5_000): Promise<void> {
     this.closing = true;
+    // Stop deliveries first; messages prefetched but not started go back to the queue when the channel closes.
+    await Promise.all(this.active.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)));
     const deadline = Date.now() + graceMs;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     try {
