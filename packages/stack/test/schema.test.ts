@@ -47,3 +47,22 @@ describe('schema/ stays in step with the code', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('packages/client stays in step with the schema and operations', () => {
+  it('has committed typed documents equal to what `pnpm codegen` produces now (run it and commit if this fails)', async () => {
+    const { generate } = await import('@graphql-codegen/cli');
+    const { default: config } = await import('../../../codegen.js');
+    const root = new URL('../../../', import.meta.url).pathname;
+    const previous = process.cwd();
+    process.chdir(root);
+    try {
+      const outputs = await generate({ ...config, silent: true }, false);
+      expect(outputs.length).toBeGreaterThan(0);
+      for (const output of outputs) {
+        expect(readFileSync(new URL(output.filename, `file://${root}`), 'utf8'), `${output.filename} is stale`).toBe(output.content);
+      }
+    } finally {
+      process.chdir(previous);
+    }
+  });
+});
