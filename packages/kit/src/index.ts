@@ -18,3 +18,4 @@ export * from './graphql/loaders.js';
 export * from './migration-tool.js';
 export * from './graphql/money.js';
 export * from './main.js';
+export * from './cache.js';

@@ -28,6 +28,8 @@ export interface ConsumerTools {
   em: EntityManager;
   events: EventRecorder;
   log: Logger;
+  /** Runs `fn` once the handler's transaction has committed (e.g. to invalidate a cache without a race). */
+  afterCommit(fn: () => Promise<void> | void): void;
 }
 
 export interface ConsumerDefinition {
@@ -53,7 +55,8 @@ export interface SubgraphDefinition<TServices> {
   references?: ReferenceResolvers;
   entities: Constructor<object>[];
   migrations: MigrationEntry[];
-  consumers?: ConsumerDefinition[];
+  /** Event consumers; a function when they need the subgraph's services. */
+  consumers?: ConsumerDefinition[] | ((services: TServices) => ConsumerDefinition[]);
   services: (infra: SubgraphInfra) => Promise<TServices> | TServices;
   /** Extra public HTTP routes (served without the internal token), e.g. auth's JWKS. */
   routes?: (app: Express, services: TServices) => void;
@@ -101,6 +104,8 @@ export interface RunningSubgraph<TServices> {
   relay: OutboxRelay;
   services: TServices;
   log: Logger;
+  /** The queues its consumers read (for tooling and test clean-up). */
+  consumerQueues: string[];
   stop(): Promise<void>;
 }
 
@@ -199,21 +204,25 @@ export async function startSubgraph<TServices>(
     }),
   );
 
-  for (const consumer of def.consumers ?? []) {
+  const consumers = typeof def.consumers === 'function' ? def.consumers(services) : (def.consumers ?? []);
+  const consumerQueues = consumers.map((c) => queueName(namespace, def.name, c.name));
+  for (const consumer of consumers) {
     const queue = queueName(namespace, def.name, consumer.name);
     await bus.consume({
       queue,
       bindings: consumer.events.map((e) => ({ exchange: exchangeFor(namespace, e.producer, e.type), routingKey: e.type })),
       handle: async (event) => {
         const eventLog = log.child({ correlationId: event.correlationId, eventId: event.id, type: event.type, consumer: consumer.name });
+        const committed: Array<() => Promise<void> | void> = [];
         await orm.em.fork().transactional(async (em: EntityManager) => {
           if (!(await claimEvent(em, queue, event.id, event.type))) {
             eventLog.debug('event already processed; skipped');
             return;
           }
           const events = new EventRecorder(def.name, em, { correlationId: event.correlationId, causationId: event.id });
-          await consumer.handle(event, { em, events, log: eventLog });
+          await consumer.handle(event, { em, events, log: eventLog, afterCommit: (fn) => committed.push(fn) });
         });
+        for (const fn of committed) await fn();
       },
     });
   }
@@ -231,6 +240,7 @@ export async function startSubgraph<TServices>(
     relay,
     services,
     log,
+    consumerQueues,
     async stop() {
       if (stopped) return;
       stopped = true;

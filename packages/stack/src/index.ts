@@ -5,3 +5,4 @@ export { authEnv } from '@jobgraph/auth';
 export { usersEnv } from '@jobgraph/users';
 export { routerEnv } from '@jobgraph/router';
 export { setAdmin } from '@jobgraph/auth';
+export { gigsEnv } from '@jobgraph/gigs';

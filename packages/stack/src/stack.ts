@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dropDatabase, withDatabase, serviceDatabaseUrl, baseEnv, queueName, type RunningSubgraph } from '@jobgraph/kit';
+import { dropDatabase, withDatabase, serviceDatabaseUrl, baseEnv, FANOUT_EVENTS, type RunningSubgraph } from '@jobgraph/kit';
 import { removeEventTopology } from '@jobgraph/kit/testing';
 import { startRouter, loadRouterConfig, type RunningRouter } from '@jobgraph/router';
 import { SUBGRAPHS } from './subgraphs.js';
@@ -43,8 +43,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
   const cleanUp = async () => {
     const ns = String(env.EVENTS_NAMESPACE);
-    const queues = SUBGRAPHS.flatMap((s) => (s.definition(env).consumers ?? []).map((c) => queueName(ns, s.name, c.name)));
-    await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), SUBGRAPHS.map((s) => `${ns}.${s.name}`), queues);
+    const queues = Object.values(subgraphs).flatMap((s) => s.consumerQueues);
+    const exchanges = [...SUBGRAPHS.map((s) => `${ns}.${s.name}`), ...[...FANOUT_EVENTS].map((type) => `${ns}.${type}`)];
+    await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), exchanges, queues);
     await Promise.all(SUBGRAPHS.map((s) => dropDatabase(databaseUrlOf(s.name))));
   };
   const subgraphs: Record<string, RunningSubgraph<unknown>> = {};

@@ -1,5 +1,6 @@
 import { authSubgraph, loadAuthConfig, startAuth, type AuthConfig } from '@jobgraph/auth';
 import { usersSubgraph, loadUsersConfig, startUsers, type UsersConfig } from '@jobgraph/users';
+import { gigsSubgraph, loadGigsConfig, startGigs, type GigsConfig } from '@jobgraph/gigs';
 import type { RunningSubgraph, SubgraphDefinition } from '@jobgraph/kit';
 
 type Env = Record<string, string | undefined>;
@@ -20,5 +21,11 @@ export const SUBGRAPHS = [
     defaultPort: 4002,
     definition: (env: Env): SubgraphDefinition<unknown> => usersSubgraph(loadUsersConfig(env)) as SubgraphDefinition<unknown>,
     start: (env: Env, o: { port?: number; databaseUrl?: string }): Promise<RunningSubgraph<unknown>> => startUsers(loadUsersConfig(env) as UsersConfig, o),
+  },
+  {
+    name: 'gigs',
+    defaultPort: 4003,
+    definition: (env: Env): SubgraphDefinition<unknown> => gigsSubgraph(loadGigsConfig(env)) as SubgraphDefinition<unknown>,
+    start: (env: Env, o: { port?: number; databaseUrl?: string }): Promise<RunningSubgraph<unknown>> => startGigs(loadGigsConfig(env) as GigsConfig, o),
   },
 ] as const;

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import type { SubgraphContext, SubgraphInfra } from '@jobgraph/kit';
+import type { Redis } from 'ioredis';
+import { createRedis, type SubgraphContext, type SubgraphInfra } from '@jobgraph/kit';
 import type { AuthConfig } from '../config.js';
 import { SigningKeys } from './signing-keys.js';
 import { Sessions } from './sessions.js';
@@ -16,8 +16,7 @@ export interface AuthServices {
 export type AuthContext = SubgraphContext<AuthServices>;
 
 export async function createAuthServices(config: AuthConfig, infra: SubgraphInfra): Promise<AuthServices> {
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  redis.on('error', (err: Error) => infra.log.warn({ err: err.message }, 'redis error'));
+  const redis = createRedis(config.REDIS_URL, infra.log);
   await redis.connect();
   const keys = await SigningKeys.load(infra.orm, config.ACCESS_TOKEN_TTL_SECONDS, infra.log);
   return {
