@@ -31,6 +31,7 @@ export interface LoadResult {
   rps: number;
   /** Latency percentiles of 2xx responses, in milliseconds (microsecond resolution). */
   p50: number;
+  p95: number;
   p99: number;
   mean: number;
   max: number;
@@ -99,6 +100,7 @@ function run(duration: number): Promise<LoadResult> {
           requests,
           rps: result.duration > 0 ? requests / result.duration : NaN,
           p50: latency.count > 0 ? ms(latency.percentile(50)) : NaN,
+          p95: latency.count > 0 ? ms(latency.percentile(95)) : NaN,
           p99: latency.count > 0 ? ms(latency.percentile(99)) : NaN,
           mean: latency.count > 0 ? ms(latency.mean) : NaN,
           max: latency.count > 0 ? ms(latency.max) : NaN,

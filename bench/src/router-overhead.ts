@@ -10,11 +10,10 @@
  * about time. Exits 1 when the stack cannot start, a check fails or any measured request failed.
  */
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { RunningStack } from '@jobgraph/stack';
-import type { LoadJob, LoadResult, WorkerMessage } from './load-worker.js';
+import { errorsOf, fmt, measure as measureTarget, positiveNumber, scriptArgs, table, verify as verifyTarget, type LoadResult, type Target } from './load.js';
 
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -25,23 +24,13 @@ process.env.ACCESS_TOKEN_TTL_SECONDS ??= '3600';
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
-function positiveNumber(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${raw}")`);
-  return value;
-}
-
 const USAGE = 'usage: node bench/dist/router-overhead.js [--duration seconds=10] [--connections n=16] [--warmup seconds=2]';
 let duration: number;
 let connections: number;
 let warmup: number;
 try {
-  // `pnpm bench -- --duration 5` may pass the `--` through.
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--') argv.shift();
   const { values: flags } = parseArgs({
-    args: argv,
+    args: scriptArgs(),
     options: {
       duration: { type: 'string' },
       connections: { type: 'string' },
@@ -72,19 +61,6 @@ const { print } = await import('graphql');
 // ---------------------------------------------------------------------------------------------------------------
 // What is measured
 
-interface Target {
-  name: string;
-  url: string;
-  body: string;
-  /** Current headers; called again every few seconds during the run when `refresh` is set. */
-  headers: () => Promise<Record<string, string>>;
-  refresh: boolean;
-  /** Text every correct response contains. */
-  marker: string;
-  /** Returns what is wrong with a parsed response, or null. */
-  check: (body: { data?: unknown; errors?: unknown }) => string | null;
-}
-
 /** The claims the router turns into the caller it vouches for (see router/src/plugins/authentication.ts). */
 function callerOf(accessToken: string) {
   // Like jose's decodeJwt (no verification: the token was just issued by auth); jose is not a bench dependency.
@@ -98,73 +74,11 @@ function callerOf(accessToken: string) {
   };
 }
 
-/** Sends one request exactly as the load generator will, and fails loudly unless the answer is right. */
-async function verify(target: Target): Promise<void> {
-  const response = await fetch(target.url, { method: 'POST', headers: await target.headers(), body: target.body });
-  const text = await response.text();
-  let problem: string | null = null;
-  if (response.status !== 200) problem = `HTTP ${response.status}`;
-  else {
-    let body: { data?: unknown; errors?: unknown } = {};
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      problem = 'the body is not JSON';
-    }
-    problem ??= body.errors ? 'the response has errors' : target.check(body);
-    problem ??= text.includes(target.marker) ? null : `the body does not contain ${target.marker}`;
-  }
-  if (problem) throw new Error(`check of "${target.name}" failed: ${problem}\n  POST ${target.url}\n  ${target.body}\n  → ${text.slice(0, 1000)}`);
-  log(`  ${target.name}: ok`);
-}
-
-/** Warm-up plus measured run of one target, with autocannon in a worker thread. */
-async function measure(target: Target): Promise<LoadResult> {
-  const job: LoadJob = {
-    url: target.url,
-    body: target.body,
-    headers: await target.headers(),
-    marker: target.marker,
-    connections,
-    warmup,
-    duration,
-  };
-  const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
-  // Internal tokens live 30 s: give the worker fresh ones well before they expire.
-  const refresher = target.refresh
-    ? setInterval(() => {
-        target.headers().then(
-          (headers) => worker.postMessage({ type: 'headers', headers }),
-          (err: unknown) => console.error('could not re-sign the internal token:', err),
-        );
-      }, 10_000)
-    : null;
-  try {
-    return await new Promise<LoadResult>((resolve, reject) => {
-      worker.once('message', (message: WorkerMessage) => {
-        if (message.type === 'result') resolve(message.result);
-        else reject(new Error(`load generator failed: ${message.message}`));
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`load generator exited (code ${code}) before reporting`)));
-    });
-  } finally {
-    if (refresher) clearInterval(refresher);
-    await worker.terminate();
-  }
-}
+const verify = (target: Target): Promise<void> => verifyTarget(target, log);
+const measure = (target: Target): Promise<LoadResult> => measureTarget(target, { connections, warmup, duration });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report
-
-const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-const errorsOf = (r: LoadResult): number => r.non2xx + r.graphqlErrors + r.socketErrors;
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
 
 function report(router: LoadResult, auth: LoadResult, users: LoadResult): number {
   const direct = {

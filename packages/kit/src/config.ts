@@ -55,6 +55,8 @@ export const subgraphEnv = {
     .string()
     .regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and "-", starting with a letter')
     .default('jobgraph'),
+  /** `count`: count every SQL statement the subgraph sends (RunningSubgraph.sqlStatements; bench/src/search.ts). */
+  SQL_STATEMENT_LOG: z.enum(['off', 'count']).default('off'),
 };
 
 /** Production must not run on the development defaults that make local start-up painless. */

@@ -1,6 +1,6 @@
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
-import type { Constructor } from '@mikro-orm/core';
+import { DefaultLogger, type Constructor, type LoggerOptions, type LogContext } from '@mikro-orm/core';
 import pg from 'pg';
 import type { Logger } from './logger.js';
 import { OutboxEvent } from './events/outbox.js';
@@ -67,6 +67,36 @@ export interface OrmOptions {
   log: Logger;
   poolMax?: number;
   debug?: boolean;
+  /** Use the database as it is: neither create it nor apply migrations (tools reaching a service's database). */
+  connectOnly?: boolean;
+  /** Called with every SQL statement sent (e.g. to count them, see SqlStatementCounter); none by default. */
+  onQuery?: (sql: string) => void;
+}
+
+/** Counts the SQL statements an ORM sends (SQL_STATEMENT_LOG=count) and keeps the first few, for tooling. */
+export class SqlStatementCounter {
+  count = 0;
+  readonly statements: string[] = [];
+  constructor(private readonly keep = 200) {}
+  record(sql: string): void {
+    this.count++;
+    if (this.statements.length < this.keep) this.statements.push(sql);
+  }
+  reset(): void {
+    this.count = 0;
+    this.statements.length = 0;
+  }
+}
+
+/** MikroORM's logger, also handing every statement to `onQuery` (MikroORM reports each one to `logQuery`). */
+class StatementHookLogger extends DefaultLogger {
+  constructor(options: LoggerOptions, private readonly onQuery: (sql: string) => void) {
+    super(options);
+  }
+  override logQuery(context: { query: string } & LogContext): void {
+    this.onQuery(context.query);
+    super.logQuery(context);
+  }
 }
 
 export function ormConfig(options: Omit<OrmOptions, 'log'>): Options {
@@ -87,11 +117,14 @@ export function ormConfig(options: Omit<OrmOptions, 'log'>): Options {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: options.debug ?? false,
+    ...(options.onQuery ? { loggerFactory: (o: LoggerOptions) => new StatementHookLogger(o, options.onQuery!) } : {}),
   };
 }
 
-/** Creates the database if needed, connects, and applies pending migrations (never `schema:update`). */
+/** Creates the database if needed, connects, and applies pending migrations (never `schema:update`); see connectOnly. */
 export async function openOrm(options: OrmOptions): Promise<MikroORM> {
+  // MikroORM itself creates a missing database unless told not to.
+  if (options.connectOnly) return MikroORM.init({ ...ormConfig(options), ensureDatabase: false });
   const created = await ensureDatabase(options.url);
   if (created) options.log.info({ database: databaseName(options.url) }, 'created database');
   const orm = await MikroORM.init(ormConfig(options));

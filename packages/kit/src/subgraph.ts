@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { formatError, AppError } from './errors.js';
 import { INTERNAL_TOKEN_HEADER, verifyInternalToken } from './internal-token.js';
 import type { SubgraphContext } from './context.js';
-import { openOrm, type MigrationEntry } from './orm.js';
+import { openOrm, SqlStatementCounter, type MigrationEntry } from './orm.js';
 import { EventBus } from './events/bus.js';
 import { EventRecorder, OutboxEvent, OutboxRelay } from './events/outbox.js';
 import { claimEvent } from './events/inbox.js';
@@ -74,6 +74,8 @@ export interface SubgraphRuntimeOptions {
   port?: number;
   host?: string;
   logLevel?: string;
+  /** `count`: count the SQL statements this subgraph sends, in `RunningSubgraph.sqlStatements` (default off). */
+  sqlStatementLog?: 'off' | 'count';
 }
 
 /** Runtime options from a subgraph's validated config (`subgraphEnv` plus `<NAME>_PORT`), with overrides. */
@@ -91,6 +93,7 @@ export function runtimeOptions(
     port: overrides.port ?? (typeof configuredPort === 'number' ? configuredPort : 0),
     host: config.SUBGRAPH_HOST,
     logLevel: config.LOG_LEVEL,
+    sqlStatementLog: config.SQL_STATEMENT_LOG,
   };
 }
 
@@ -106,6 +109,8 @@ export interface RunningSubgraph<TServices> {
   log: Logger;
   /** The queues its consumers read (for tooling and test clean-up). */
   consumerQueues: string[];
+  /** Every SQL statement sent since the last reset, when started with SQL_STATEMENT_LOG=count; else null. */
+  sqlStatements: SqlStatementCounter | null;
   stop(): Promise<void>;
 }
 
@@ -124,7 +129,14 @@ export async function startSubgraph<TServices>(
 ): Promise<RunningSubgraph<TServices>> {
   const log = createLogger(def.name, options.logLevel);
   const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, references: def.references });
-  const orm = await openOrm({ url: options.databaseUrl, entities: def.entities, migrations: def.migrations, log });
+  const sqlStatements = options.sqlStatementLog === 'count' ? new SqlStatementCounter() : null;
+  const orm = await openOrm({
+    url: options.databaseUrl,
+    entities: def.entities,
+    migrations: def.migrations,
+    log,
+    ...(sqlStatements ? { onQuery: (sql: string) => sqlStatements.record(sql) } : {}),
+  });
   const bus = await EventBus.connect(options.amqpUrl, log);
   const namespace = options.eventsNamespace ?? DEFAULT_EVENTS_NAMESPACE;
   const relay = new OutboxRelay(orm, bus, log, namespace);
@@ -241,6 +253,7 @@ export async function startSubgraph<TServices>(
     services,
     log,
     consumerQueues,
+    sqlStatements,
     async stop() {
       if (stopped) return;
       stopped = true;

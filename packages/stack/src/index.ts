@@ -6,3 +6,4 @@ export { usersEnv } from '@jobgraph/users';
 export { routerEnv } from '@jobgraph/router';
 export { setAdmin } from '@jobgraph/auth';
 export { gigsEnv } from '@jobgraph/gigs';
+export * from './demo-data.js';

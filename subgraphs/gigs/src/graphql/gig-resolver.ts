@@ -38,7 +38,8 @@ function gigLoader(ctx: GigsContext): Loader<string, GigData> {
     'gigs.byId',
     async (ids: readonly string[]) => {
       const { cache, config } = ctx.services;
-      const cached = await Promise.all(ids.map((id) => cache.get<GigData>(gigKey(id))));
+      const keys = new Map(await Promise.all(ids.map(async (id) => [id, await gigKey(cache, id)] as const)));
+      const cached = await Promise.all(ids.map((id) => cache.get<GigData>(keys.get(id)!)));
       const missing = ids.filter((_, i) => cached[i] === null);
       const loaded: GigData[] = [];
       if (missing.length > 0) {
@@ -46,7 +47,7 @@ function gigLoader(ctx: GigsContext): Loader<string, GigData> {
         for (const row of rows) {
           const data = fromRow(row);
           loaded.push(data);
-          await cache.set(gigKey(data.id), data, config.GIGS_CACHE_TTL_SECONDS);
+          await cache.set(keys.get(data.id)!, data, config.GIGS_CACHE_TTL_SECONDS);
         }
       }
       return [...cached.filter((c): c is GigData => c !== null), ...loaded];

@@ -4,11 +4,21 @@ import type { Cache } from '@jobgraph/kit';
 /** Bumped on every gig change: cached search pages carry the generation they were computed at. */
 const SEARCH_GENERATION = 'search-generation';
 
-export const gigKey = (id: string): string => `gig:${id}`;
+/** Bumped on every change of one gig: its cached copy carries the generation it was read at. */
+const gigGeneration = (id: string): string => `gig-generation:${id}`;
 
-/** After a gig changes (committed): drop its cached copy and every cached search page. */
+/**
+ * The key of a gig's cached copy, at the gig's current generation; take it before reading the database. A reader
+ * that loaded the row just before a change then stores it under a generation nobody asks for any more: with a
+ * plain delete, it would put the old row back after the invalidation, to be served for the whole TTL.
+ */
+export async function gigKey(cache: Cache, id: string): Promise<string> {
+  return `gig:${id}:${await cache.generation(gigGeneration(id))}`;
+}
+
+/** After a gig changes (committed): move past its cached copy and every cached search page. */
 export async function invalidateGig(cache: Cache, id: string): Promise<void> {
-  await cache.delete(gigKey(id));
+  await cache.bump(gigGeneration(id));
   await cache.bump(SEARCH_GENERATION);
 }
 

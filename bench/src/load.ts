@@ -1,0 +1,112 @@
+/**
+ * What every benchmark here shares: a target (one HTTP GraphQL request and how to check its answer), a check of one
+ * response, a measured autocannon run in a worker thread (`load-worker.ts`), flags and the printed table.
+ */
+import { Worker } from 'node:worker_threads';
+import type { LoadJob, LoadResult, WorkerMessage } from './load-worker.js';
+
+export type { LoadResult };
+
+export interface Target {
+  name: string;
+  url: string;
+  body: string;
+  /** Current headers; called again every few seconds during the run when `refresh` is set. */
+  headers: () => Promise<Record<string, string>>;
+  refresh: boolean;
+  /** Text every correct response contains. */
+  marker: string;
+  /** Returns what is wrong with a parsed response, or null. */
+  check: (body: { data?: unknown; errors?: unknown }) => string | null;
+}
+
+export interface LoadSettings {
+  connections: number;
+  /** Seconds of load before the measured run, not counted. */
+  warmup: number;
+  /** Seconds measured. */
+  duration: number;
+}
+
+/** Sends one request exactly as the load generator will, and fails loudly unless the answer is right. */
+export async function verify(target: Target, log: (line: string) => void): Promise<void> {
+  const response = await fetch(target.url, { method: 'POST', headers: await target.headers(), body: target.body });
+  const text = await response.text();
+  let problem: string | null = null;
+  if (response.status !== 200) problem = `HTTP ${response.status}`;
+  else {
+    let body: { data?: unknown; errors?: unknown } = {};
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      problem = 'the body is not JSON';
+    }
+    problem ??= body.errors ? 'the response has errors' : target.check(body);
+    problem ??= text.includes(target.marker) ? null : `the body does not contain ${target.marker}`;
+  }
+  if (problem) throw new Error(`check of "${target.name}" failed: ${problem}\n  POST ${target.url}\n  ${target.body}\n  → ${text.slice(0, 1000)}`);
+  log(`  ${target.name}: ok`);
+}
+
+/** Warm-up plus measured run of one target, with autocannon in a worker thread. */
+export async function measure(target: Target, settings: LoadSettings): Promise<LoadResult> {
+  const job: LoadJob = {
+    url: target.url,
+    body: target.body,
+    headers: await target.headers(),
+    marker: target.marker,
+    connections: settings.connections,
+    warmup: settings.warmup,
+    duration: settings.duration,
+  };
+  const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
+  // Internal tokens live 30 s: give the worker fresh ones well before they expire.
+  const refresher = target.refresh
+    ? setInterval(() => {
+        target.headers().then(
+          (headers) => worker.postMessage({ type: 'headers', headers }),
+          (err: unknown) => console.error('could not re-sign the internal token:', err),
+        );
+      }, 10_000)
+    : null;
+  try {
+    return await new Promise<LoadResult>((resolve, reject) => {
+      worker.once('message', (message: WorkerMessage) => {
+        if (message.type === 'result') resolve(message.result);
+        else reject(new Error(`load generator failed: ${message.message}`));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`load generator exited (code ${code}) before reporting`)));
+    });
+  } finally {
+    if (refresher) clearInterval(refresher);
+    await worker.terminate();
+  }
+}
+
+/** A number flag (`raw` as given, `fallback` when absent). */
+export function positiveNumber(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${raw}")`);
+  return value;
+}
+
+/** The arguments after the script name; `pnpm <script> -- --flag` may pass the `--` through. */
+export function scriptArgs(): string[] {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--') argv.shift();
+  return argv;
+}
+
+export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** Failed requests of a run: non-2xx, GraphQL errors or wrong data, connection errors. */
+export const errorsOf = (r: LoadResult): number => r.non2xx + r.graphqlErrors + r.socketErrors;
+
+/** A plain-text table: first column left-aligned, the others right-aligned. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
