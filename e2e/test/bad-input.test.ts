@@ -246,6 +246,12 @@ describe('request limits and profile input', () => {
     expect(emptySkills.errors[0].extensions?.field).toBe('skills');
   });
 
+  it('refuses a NUL character in any text with BAD_USER_INPUT instead of a database error', async () => {
+    const res = await t.client.request(SellersDocument, { skill: 'type\u0000script' });
+    expect(res.status).toBe(400);
+    expect(codes(res.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('bounds list pages: first above 100 is BAD_USER_INPUT naming `first`', async () => {
     const res = await t.client.request(SellersDocument, { first: 1000 });
     expect(codes(res.errors)).toEqual(['BAD_USER_INPUT']);

@@ -27,7 +27,7 @@ import { buildAuthMap, type AuthMap } from './plugins/auth-directives.js';
 import { AuthorizingGateway } from './plugins/authorizing-gateway.js';
 import { InternalTokenDataSource } from './plugins/internal-token.js';
 import { correlationId } from './plugins/correlation.js';
-import { bodyErrors } from './plugins/limits.js';
+import { bodyErrors, rejectNulCharacters } from './plugins/limits.js';
 import { healthRoutes } from './plugins/health.js';
 import { gatewayCopy, watchSupergraph } from './plugins/supergraph-source.js';
 
@@ -153,6 +153,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     cookieParser(),
     express.json({ limit: config.MAX_BODY_BYTES }),
     bodyErrors(config.MAX_BODY_BYTES),
+    rejectNulCharacters(),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RouterContext> => {
         const correlation = String(res.locals.correlationId);

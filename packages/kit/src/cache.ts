@@ -67,8 +67,16 @@ export class Cache {
     return Number(await this.attempt(() => this.redis.get(this.prefix + key), '0')) || 0;
   }
 
-  async bump(key: string): Promise<void> {
-    await this.attempt(() => this.redis.incr(this.prefix + key), 0);
+  /**
+   * Increments a generation counter. With `ttlSeconds` (longer than the TTL of the entries it versions) the
+   * counter itself expires once nothing has changed for that long: by then every entry it versioned has expired.
+   */
+  async bump(key: string, ttlSeconds?: number): Promise<void> {
+    await this.attempt(async () => {
+      const multi = this.redis.multi().incr(this.prefix + key);
+      if (ttlSeconds) multi.expire(this.prefix + key, ttlSeconds);
+      return multi.exec();
+    }, null);
   }
 
   /** Reads through the cache: `load` runs on a miss and its result is stored (null results are not). */

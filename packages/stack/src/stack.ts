@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, withDatabase, serviceDatabaseUrl, baseEnv, FANOUT_EVENTS, type RunningSubgraph } from '@jobgraph/kit';
-import { removeEventTopology } from '@jobgraph/kit/testing';
+import { removeEventTopology, removeRedisKeys } from '@jobgraph/kit/testing';
 import { startRouter, loadRouterConfig, type RunningRouter } from '@jobgraph/router';
 import { SUBGRAPHS } from './subgraphs.js';
 
@@ -46,6 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const queues = Object.values(subgraphs).flatMap((s) => s.consumerQueues);
     const exchanges = [...SUBGRAPHS.map((s) => `${ns}.${s.name}`), ...[...FANOUT_EVENTS].map((type) => `${ns}.${type}`)];
     await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), exchanges, queues);
+    await removeRedisKeys(env.REDIS_URL ?? baseEnv.REDIS_URL.parse(undefined), String(env.REDIS_PREFIX));
     await Promise.all(SUBGRAPHS.map((s) => dropDatabase(databaseUrlOf(s.name))));
   };
   const subgraphs: Record<string, RunningSubgraph<unknown>> = {};

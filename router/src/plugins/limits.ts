@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ErrorCode } from '@jobgraph/kit';
 
 /**
@@ -16,5 +16,25 @@ export function bodyErrors(maxBytes: number): ErrorRequestHandler {
       return;
     }
     next(err);
+  };
+}
+
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v, depth + 1));
+}
+
+/**
+ * Refuses a NUL character anywhere in the operation or its variables: no JobGraph text may hold one, and
+ * PostgreSQL rejects it, which would otherwise surface as INTERNAL from whichever subgraph stores the text.
+ */
+export function rejectNulCharacters(): RequestHandler {
+  return (req, res, next) => {
+    if (containsNul(req.body) || containsNul(req.query)) {
+      res.status(400).json({ errors: [{ message: 'Text must not contain NUL characters (\\u0000).', extensions: { code: ErrorCode.BAD_USER_INPUT } }] });
+      return;
+    }
+    next();
   };
 }

@@ -1,4 +1,5 @@
 import { connect } from 'amqplib';
+import { Redis } from 'ioredis';
 import type { EventEnvelope } from '../events/envelope.js';
 import { DEFAULT_EVENTS_NAMESPACE, deadLetterQueueName, exchangeFor } from '../events/topology.js';
 
@@ -52,5 +53,21 @@ export async function removeEventTopology(amqpUrl: string, exchanges: string[], 
     for (const exchange of exchanges) await channel.deleteExchange(exchange);
   } finally {
     await connection.close();
+  }
+}
+
+/** Deletes a test run's Redis keys (everything under `prefix`). */
+export async function removeRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import type { ConsumerDefinition } from '@jobgraph/kit';
+import { isUuid, type ConsumerDefinition } from '@jobgraph/kit';
 import type { GigsServices } from '../services/index.js';
 import { invalidateGig } from '../services/gig-cache.js';
 
@@ -43,7 +43,7 @@ export const reviewCreated = (services: GigsServices): ConsumerDefinition => ({
   async handle(event, { em, log, afterCommit }) {
     const data = event.data as Partial<ReviewCreated>;
     const rating = data.rating;
-    if (typeof data.gigId !== 'string' || typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) {
+    if (typeof data.gigId !== 'string' || !isUuid(data.gigId) || typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) {
       throw new Error('review.created needs gigId and an integer rating 1–5');
     }
     // Sellers' reviews of buyers say nothing about the gig.
@@ -56,7 +56,7 @@ export const reviewCreated = (services: GigsServices): ConsumerDefinition => ({
     );
     if (updated.length === 0) log.warn({ gigId: data.gigId }, 'review for an unknown gig ignored');
     const gigId = data.gigId;
-    afterCommit(() => invalidateGig(services.cache, gigId));
+    afterCommit(() => invalidateGig(services, gigId));
   },
 });
 

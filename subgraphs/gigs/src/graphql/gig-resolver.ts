@@ -106,7 +106,7 @@ async function changeGig(ctx: GigsContext, id: string, change: (gig: GigEntity, 
     if (err instanceof OptimisticLockError) throw new ConflictError('The gig was changed at the same moment; reload it and try again.');
     throw err;
   }
-  await invalidateGig(ctx.services.cache, id);
+  await invalidateGig(ctx.services, id);
   return fromEntity(result);
 }
 
@@ -212,7 +212,7 @@ export class GigResolver {
       eventsOf(ctx, em).record<GigSnapshot>(GigsEvents.created, snapshot(created));
       return created;
     });
-    await invalidateGig(ctx.services.cache, gig.id);
+    await invalidateGig(ctx.services, gig.id);
     return toGigView(fromEntity(gig), ctx.services.categories);
   }
 

@@ -16,10 +16,13 @@ export async function gigKey(cache: Cache, id: string): Promise<string> {
   return `gig:${id}:${await cache.generation(gigGeneration(id))}`;
 }
 
-/** After a gig changes (committed): move past its cached copy and every cached search page. */
-export async function invalidateGig(cache: Cache, id: string): Promise<void> {
-  await cache.bump(gigGeneration(id));
-  await cache.bump(SEARCH_GENERATION);
+/**
+ * After a gig changes (committed): move past its cached copy and every cached search page. The per-gig counter
+ * outlives its entries (twice their TTL) and then expires, so counters do not pile up for every gig ever changed.
+ */
+export async function invalidateGig(services: { cache: Cache; config: { GIGS_CACHE_TTL_SECONDS: number } }, id: string): Promise<void> {
+  await services.cache.bump(gigGeneration(id), services.config.GIGS_CACHE_TTL_SECONDS * 2);
+  await services.cache.bump(SEARCH_GENERATION);
 }
 
 /** The key of a search page: its arguments, at the current generation. */
