@@ -55,6 +55,12 @@ export const subgraphEnv = {
     .string()
     .regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and "-", starting with a letter')
     .default('jobgraph'),
+  /** Waits before each retry of a failed event, in ms (comma-separated); after the last, the DLQ. */
+  EVENT_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000')
+    .default('1000,5000,30000,120000')
+    .transform((v) => v.split(',').map(Number)),
   /** `count`: count every SQL statement the subgraph sends (RunningSubgraph.sqlStatements; bench/src/search.ts). */
   SQL_STATEMENT_LOG: z.enum(['off', 'count']).default('off'),
 };

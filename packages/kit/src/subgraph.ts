@@ -13,10 +13,11 @@ import { formatError, AppError } from './errors.js';
 import { INTERNAL_TOKEN_HEADER, verifyInternalToken } from './internal-token.js';
 import type { SubgraphContext } from './context.js';
 import { openOrm, SqlStatementCounter, type MigrationEntry } from './orm.js';
-import { EventBus } from './events/bus.js';
+import { DEFAULT_RETRY_DELAYS_MS, EventBus, PermanentEventError, retryQueueName } from './events/bus.js';
+import type { ZodType } from 'zod';
 import { EventRecorder, OutboxEvent, OutboxRelay } from './events/outbox.js';
 import { claimEvent } from './events/inbox.js';
-import { DEFAULT_EVENTS_NAMESPACE, exchangeFor, queueName } from './events/topology.js';
+import { DEFAULT_EVENTS_NAMESPACE, deadLetterQueueName, exchangeFor, queueName } from './events/topology.js';
 import type { EventEnvelope } from './events/envelope.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './graphql/schema.js';
 import { listen } from './http.js';
@@ -32,11 +33,36 @@ export interface ConsumerTools {
   afterCommit(fn: () => Promise<void> | void): void;
 }
 
+export interface ConsumedEvent {
+  producer: string;
+  type: string;
+  /** Envelope versions this consumer understands (default [1]); others go to the DLQ. */
+  versions?: number[];
+  /** Shape of `data`; a message that does not match goes to the DLQ with the validation message. */
+  schema?: ZodType;
+}
+
 export interface ConsumerDefinition {
-  /** Unique within the subgraph; the queue is `<subgraph>.<name>`. */
+  /** Unique within the subgraph; the queue is `<namespace>.<subgraph>.<name>`. */
   name: string;
-  events: { producer: string; type: string }[];
+  events: ConsumedEvent[];
+  /** Receives the envelope with `data` as parsed by the event's schema. */
   handle: (event: EventEnvelope, tools: ConsumerTools) => Promise<void>;
+}
+
+/** Checks an envelope against what the consumer declared: type, version and data shape. */
+export function validateEvent(consumer: ConsumerDefinition, event: EventEnvelope): EventEnvelope {
+  const declared = consumer.events.find((e) => e.type === event.type && e.producer === event.producer);
+  if (!declared) throw new PermanentEventError(`${consumer.name} does not handle ${event.type} from ${event.producer}`);
+  if (!(declared.versions ?? [1]).includes(event.version)) {
+    throw new PermanentEventError(`${event.type} version ${event.version} is not supported (supported: ${(declared.versions ?? [1]).join(', ')})`);
+  }
+  if (!declared.schema) return event;
+  const result = declared.schema.safeParse(event.data);
+  if (!result.success) {
+    throw new PermanentEventError(`${event.type} v${event.version} is invalid: ${result.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ')}`);
+  }
+  return { ...event, data: result.data };
 }
 
 /** The infrastructure a subgraph's services are built from. */
@@ -71,6 +97,7 @@ export interface SubgraphRuntimeOptions {
   amqpUrl: string;
   internalTokenSecret: string;
   eventsNamespace?: string;
+  retryDelaysMs?: number[];
   port?: number;
   host?: string;
   logLevel?: string;
@@ -90,6 +117,7 @@ export function runtimeOptions(
     amqpUrl: config.AMQP_URL,
     internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
     eventsNamespace: config.EVENTS_NAMESPACE,
+    retryDelaysMs: config.EVENT_RETRY_DELAYS_MS,
     port: overrides.port ?? (typeof configuredPort === 'number' ? configuredPort : 0),
     host: config.SUBGRAPH_HOST,
     logLevel: config.LOG_LEVEL,
@@ -107,8 +135,10 @@ export interface RunningSubgraph<TServices> {
   relay: OutboxRelay;
   services: TServices;
   log: Logger;
-  /** The queues its consumers read (for tooling and test clean-up). */
+  /** The queues its consumers read (for tooling). */
   consumerQueues: string[];
+  /** Every queue it declared: consumer queues with their dead-letter and delay queues (for clean-up). */
+  eventQueues: string[];
   /** Every SQL statement sent since the last reset, when started with SQL_STATEMENT_LOG=count; else null. */
   sqlStatements: SqlStatementCounter | null;
   stop(): Promise<void>;
@@ -223,7 +253,9 @@ export async function startSubgraph<TServices>(
     await bus.consume({
       queue,
       bindings: consumer.events.map((e) => ({ exchange: exchangeFor(namespace, e.producer, e.type), routingKey: e.type })),
-      handle: async (event) => {
+      retryDelaysMs: options.retryDelaysMs,
+      handle: async (received) => {
+        const event = validateEvent(consumer, received);
         const eventLog = log.child({ correlationId: event.correlationId, eventId: event.id, type: event.type, consumer: consumer.name });
         const committed: Array<() => Promise<void> | void> = [];
         await orm.em.fork().transactional(async (em: EntityManager) => {
@@ -253,6 +285,11 @@ export async function startSubgraph<TServices>(
     services,
     log,
     consumerQueues,
+    eventQueues: consumerQueues.flatMap((q) => [
+      q,
+      deadLetterQueueName(q),
+      ...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS).map((_, i) => retryQueueName(q, i)),
+    ]),
     sqlStatements,
     async stop() {
       if (stopped) return;

@@ -34,7 +34,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const env: Record<string, string | undefined> = {
     ...(options.env ?? process.env),
     // A test stack gets its own Redis keys and RabbitMQ exchanges/queues, so parallel runs never share events.
-    ...(options.freshDatabases ? { REDIS_PREFIX: `jobgraph-test-${tag}:`, EVENTS_NAMESPACE: `jgtest-${tag}` } : {}),
+    ...(options.freshDatabases
+      ? {
+          REDIS_PREFIX: `jobgraph-test-${tag}:`,
+          EVENTS_NAMESPACE: `jgtest-${tag}`,
+          // Short retry waits, so a test sees a failing event reach the DLQ in well under a second.
+          EVENT_RETRY_DELAYS_MS: (options.env ?? process.env).EVENT_RETRY_DELAYS_MS ?? '100,200',
+        }
+      : {}),
   };
   const progress = options.onProgress ?? (() => {});
   const databaseUrlOf = (name: string): string => {
@@ -43,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
   const cleanUp = async () => {
     const ns = String(env.EVENTS_NAMESPACE);
-    const queues = Object.values(subgraphs).flatMap((s) => s.consumerQueues);
+    const queues = Object.values(subgraphs).flatMap((s) => s.eventQueues);
     const exchanges = [...SUBGRAPHS.map((s) => `${ns}.${s.name}`), ...[...FANOUT_EVENTS].map((type) => `${ns}.${type}`)];
     await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), exchanges, queues);
     await removeRedisKeys(env.REDIS_URL ?? baseEnv.REDIS_URL.parse(undefined), String(env.REDIS_PREFIX));

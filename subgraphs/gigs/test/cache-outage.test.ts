@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gigs?.stop();
   await dropDatabase(databaseUrl);
-  await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), [`${env.EVENTS_NAMESPACE}.gigs`, `${env.EVENTS_NAMESPACE}.users`, `${env.EVENTS_NAMESPACE}.review.created`], gigs?.consumerQueues ?? []);
+  await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), [`${env.EVENTS_NAMESPACE}.gigs`, `${env.EVENTS_NAMESPACE}.users`, `${env.EVENTS_NAMESPACE}.review.created`], gigs?.eventQueues ?? []);
 });
 
 async function query(body: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {

@@ -13,11 +13,42 @@ export interface ConsumerSpec {
   bindings: Binding[];
   /** How many unacknowledged messages this consumer holds at most. */
   prefetch?: number;
-  /** Resolves when the message is fully processed (then it is acked); throws to have it retried or dead-lettered. */
+  /** Waits before each retry of a failed message; after the last one it goes to `<queue>.dlq`. */
+  retryDelaysMs?: number[];
+  /**
+   * Resolves when the message is fully processed (then it is acked); throws to have it retried, or throws a
+   * PermanentEventError to send it straight to the dead-letter queue.
+   */
   handle: (event: EventEnvelope, message: ConsumeMessage) => Promise<void>;
 }
 
+/** A message that can never succeed (malformed, unknown type or version): no retry, straight to the DLQ. */
+export class PermanentEventError extends Error {
+  override name = 'PermanentEventError';
+}
+
 const DEFAULT_PREFETCH = 16;
+/** 1 s, 5 s, 30 s, 2 min: covers a restarting dependency without hammering it; then the DLQ. */
+export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000];
+
+/** Headers the bus writes on retried and dead-lettered messages. */
+export const EventHeaders = {
+  attempt: 'x-attempt',
+  lastError: 'x-last-error',
+  failureReason: 'x-failure-reason',
+  failedAt: 'x-failed-at',
+  originalQueue: 'x-original-queue',
+} as const;
+
+/** The queue holding messages that wait `delays[i]` before going back to `queue`. */
+export const retryQueueName = (queue: string, index: number): string => `${queue}.retry.${index + 1}`;
+
+/** Outcomes a consumer reports, for metrics. */
+export type ConsumeOutcome = 'processed' | 'retried' | 'dead_lettered';
+export type BusObserver = {
+  published?: (exchange: string, type: string) => void;
+  consumed?: (queue: string, type: string, outcome: ConsumeOutcome) => void;
+};
 
 /**
  * Durable publish (publisher confirms, persistent messages) and consume (manual acks, bounded prefetch) on one
@@ -31,6 +62,9 @@ export class EventBus {
   private readonly active: { channel: { cancel(tag: string): Promise<unknown> }; tag: string }[] = [];
   private inFlight = 0;
   private closing = false;
+
+  /** Hooks for metrics; set by whoever owns the bus. */
+  observer: BusObserver = {};
 
   private constructor(
     private readonly connection: RecoveringChannelModel,
@@ -103,6 +137,30 @@ export class EventBus {
         (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('message was not confirmed')) : resolve()),
       );
     });
+    this.observer.published?.(exchange.name, event.type);
+  }
+
+  /** Puts a copy of `message` on `queue` (default exchange) and waits for the broker's confirm. */
+  private async sendCopy(queue: string, message: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+    const channel = this.publishChannel;
+    if (!channel) throw new Error('AMQP is not connected');
+    const p = message.properties;
+    await new Promise<void>((resolve, reject) => {
+      channel.sendToQueue(
+        queue,
+        message.content,
+        {
+          persistent: true,
+          contentType: p.contentType,
+          messageId: p.messageId,
+          type: p.type,
+          correlationId: p.correlationId,
+          timestamp: p.timestamp,
+          headers: { ...(p.headers ?? {}), ...headers },
+        },
+        (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('message was not confirmed')) : resolve()),
+      );
+    });
   }
 
   async consume(spec: ConsumerSpec): Promise<void> {
@@ -121,6 +179,16 @@ export class EventBus {
       deadLetterExchange: '',
       deadLetterRoutingKey: dlq,
     });
+    // Delay queues: a failed message waits in `<queue>.retry.<n>` for its TTL, then the broker moves it back.
+    const delays = spec.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    for (const [i, delay] of delays.entries()) {
+      await channel.assertQueue(retryQueueName(spec.queue, i), {
+        durable: true,
+        messageTtl: delay,
+        deadLetterExchange: '',
+        deadLetterRoutingKey: spec.queue,
+      });
+    }
     for (const binding of spec.bindings) {
       await channel.assertExchange(binding.exchange.name, binding.exchange.type, { durable: true });
       await channel.bindQueue(spec.queue, binding.exchange.name, binding.exchange.type === 'fanout' ? '' : binding.routingKey);
@@ -133,28 +201,55 @@ export class EventBus {
   }
 
   private async deliver(channel: { ack(m: ConsumeMessage): void; nack(m: ConsumeMessage, all?: boolean, requeue?: boolean): void }, spec: ConsumerSpec, message: ConsumeMessage): Promise<void> {
-    const event = parseEnvelope(message.content);
-    if (typeof event === 'string') {
-      // A malformed message can never succeed: dead-letter it at once instead of looping on it.
-      this.log.error({ queue: spec.queue, reason: event }, 'malformed event sent to the dead-letter queue');
-      channel.nack(message, false, false);
-      return;
-    }
     this.inFlight++;
+    const parsed = parseEnvelope(message.content);
+    const type = typeof parsed === 'string' ? 'malformed' : parsed.type;
     try {
-      await spec.handle(event, message);
+      if (typeof parsed === 'string') throw new PermanentEventError(`malformed message: ${parsed}`);
+      await spec.handle(parsed, message);
       channel.ack(message);
+      this.observer.consumed?.(spec.queue, type, 'processed');
     } catch (err) {
-      // One immediate redelivery covers a passing fault; a second failure parks the message in the DLQ.
-      const requeue = !message.fields.redelivered && !this.closing;
-      this.log.error({ err, queue: spec.queue, eventId: event.id, type: event.type, requeue }, 'event handler failed');
+      await this.fail(channel, spec, message, type, err);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * A failed message is copied to its next delay queue, or after the last one (or at once, when it can never
+   * succeed) to the DLQ with the reason; the original is acked only after the broker confirmed the copy, so a
+   * crash in between duplicates it (the inbox absorbs that) and never loses it.
+   */
+  private async fail(channel: { ack(m: ConsumeMessage): void; nack(m: ConsumeMessage, all?: boolean, requeue?: boolean): void }, spec: ConsumerSpec, message: ConsumeMessage, type: string, err: unknown): Promise<void> {
+    const reason = err instanceof Error ? err.message : String(err);
+    const attempt = Number(message.properties.headers?.[EventHeaders.attempt] ?? 1);
+    const delays = spec.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    const permanent = err instanceof PermanentEventError;
+    const retry = !permanent && attempt <= delays.length;
+    try {
+      if (retry) {
+        this.log.warn({ queue: spec.queue, type, attempt, reason, retryInMs: delays[attempt - 1] }, 'event handler failed; will retry');
+        await this.sendCopy(retryQueueName(spec.queue, attempt - 1), message, { [EventHeaders.attempt]: attempt + 1, [EventHeaders.lastError]: reason.slice(0, 500) });
+      } else {
+        this.log.error({ queue: spec.queue, type, attempt, reason }, 'event dead-lettered');
+        await this.sendCopy(deadLetterQueueName(spec.queue), message, {
+          [EventHeaders.attempt]: attempt,
+          [EventHeaders.failureReason]: reason.slice(0, 1000),
+          [EventHeaders.failedAt]: new Date().toISOString(),
+          [EventHeaders.originalQueue]: spec.queue,
+        });
+      }
+      channel.ack(message);
+      this.observer.consumed?.(spec.queue, type, retry ? 'retried' : 'dead_lettered');
+    } catch (sendError) {
+      // The copy could not be stored: leave the message to the broker, which redelivers it.
+      this.log.warn({ queue: spec.queue, err: (sendError as Error).message }, 'could not park a failed event; returning it to the queue');
       try {
-        channel.nack(message, false, requeue);
+        channel.nack(message, false, true);
       } catch {
         // The channel is gone; the broker redelivers the unacked message to the next consumer.
       }
-    } finally {
-      this.inFlight--;
     }
   }
 

@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import type { EventEnvelope } from '../events/envelope.js';
-import { DEFAULT_EVENTS_NAMESPACE, deadLetterQueueName, exchangeFor } from '../events/topology.js';
+import { DEFAULT_EVENTS_NAMESPACE, exchangeFor } from '../events/topology.js';
 
 /** Polls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
@@ -44,12 +44,12 @@ export async function tapEvents(amqpUrl: string, producer: string, types: string
   };
 }
 
-/** Deletes a test run's exchanges and queues (and their dead-letter queues), so runs leave the broker clean. */
+/** Deletes a test run's exchanges and queues (pass RunningSubgraph.eventQueues), so runs leave the broker clean. */
 export async function removeEventTopology(amqpUrl: string, exchanges: string[], queues: string[]): Promise<void> {
   const connection = await connect(amqpUrl);
   try {
     const channel = await connection.createChannel();
-    for (const queue of queues.flatMap((q) => [q, deadLetterQueueName(q)])) await channel.deleteQueue(queue);
+    for (const queue of queues) await channel.deleteQueue(queue);
     for (const exchange of exchanges) await channel.deleteExchange(exchange);
   } finally {
     await connection.close();

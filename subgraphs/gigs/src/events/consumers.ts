@@ -1,29 +1,30 @@
+import { z } from 'zod';
 import { isUuid, type ConsumerDefinition } from '@jobgraph/kit';
 import type { GigsServices } from '../services/index.js';
 import { invalidateGig } from '../services/gig-cache.js';
 
-interface SellerChanged {
-  userId: string;
-  username: string;
-}
+const uuid = z.string().refine(isUuid, 'must be a UUID');
 
-interface ReviewCreated {
-  reviewId: string;
-  gigId: string;
-  rating: number;
-  kind?: string;
-}
+/** seller.created / seller.updated v1, as gigs needs them. */
+const sellerChangedSchema = z.object({ userId: uuid, username: z.string().min(1).max(30) });
+
+/** review.created v1 (published by reviews). */
+const reviewCreatedSchema = z.object({
+  reviewId: z.string().min(1),
+  gigId: uuid,
+  rating: z.number().int().min(1).max(5),
+  kind: z.enum(['BUYER_TO_SELLER', 'SELLER_TO_BUYER']).optional(),
+});
 
 /** Keeps gigs' read model of sellers (who may create gigs), from users' events. */
 export const sellerChanged: ConsumerDefinition = {
   name: 'seller-changed',
   events: [
-    { producer: 'users', type: 'seller.created' },
-    { producer: 'users', type: 'seller.updated' },
+    { producer: 'users', type: 'seller.created', schema: sellerChangedSchema },
+    { producer: 'users', type: 'seller.updated', schema: sellerChangedSchema },
   ],
   async handle(event, { em }) {
-    const data = event.data as Partial<SellerChanged>;
-    if (typeof data.userId !== 'string' || typeof data.username !== 'string') throw new Error(`${event.type} without userId/username`);
+    const data = event.data as z.infer<typeof sellerChangedSchema>;
     await em.execute(
       `insert into seller (user_id, username, updated_at) values (?, ?, ?)
        on conflict (user_id) do update set username = excluded.username, updated_at = excluded.updated_at
@@ -39,13 +40,10 @@ export const sellerChanged: ConsumerDefinition = {
  */
 export const reviewCreated = (services: GigsServices): ConsumerDefinition => ({
   name: 'review-created',
-  events: [{ producer: 'reviews', type: 'review.created' }],
+  events: [{ producer: 'reviews', type: 'review.created', schema: reviewCreatedSchema }],
   async handle(event, { em, log, afterCommit }) {
-    const data = event.data as Partial<ReviewCreated>;
+    const data = event.data as z.infer<typeof reviewCreatedSchema>;
     const rating = data.rating;
-    if (typeof data.gigId !== 'string' || !isUuid(data.gigId) || typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) {
-      throw new Error('review.created needs gigId and an integer rating 1–5');
-    }
     // Sellers' reviews of buyers say nothing about the gig.
     if (data.kind !== undefined && data.kind !== 'BUYER_TO_SELLER') return;
     const updated: unknown[] = await em.execute(

@@ -1,28 +1,25 @@
-import type { ConsumerDefinition } from '@jobgraph/kit';
+import { z } from 'zod';
+import { isUuid, type ConsumerDefinition } from '@jobgraph/kit';
 
-interface UserRegistered {
-  userId: string;
-  username: string;
-}
-
-function isUserRegistered(data: unknown): data is UserRegistered {
-  const d = data as Partial<UserRegistered>;
-  return typeof d.userId === 'string' && typeof d.username === 'string';
-}
+/** user.registered v1, as users needs it (auth's payload has more). */
+const userRegistered = z.object({
+  userId: z.string().refine(isUuid, 'must be a UUID'),
+  username: z.string().min(1).max(30),
+});
 
 /** Every new account gets its buyer profile, exactly once however often the broker delivers the event. */
-export const userRegistered: ConsumerDefinition = {
+export const userRegisteredConsumer: ConsumerDefinition = {
   name: 'user-registered',
-  events: [{ producer: 'auth', type: 'user.registered' }],
+  events: [{ producer: 'auth', type: 'user.registered', schema: userRegistered }],
   async handle(event, { em, log }) {
-    if (!isUserRegistered(event.data)) throw new Error('user.registered without userId/username');
+    const data = event.data as z.infer<typeof userRegistered>;
     // The inbox already makes redelivery harmless; `on conflict` also covers a profile becomeSeller created first.
     await em.execute(
       'insert into buyer_profile (user_id, username, created_at) values (?, ?, ?) on conflict (user_id) do nothing',
-      [event.data.userId, event.data.username, event.occurredAt],
+      [data.userId, data.username, event.occurredAt],
     );
-    log.debug({ userId: event.data.userId }, 'buyer profile ready');
+    log.debug({ userId: data.userId }, 'buyer profile ready');
   },
 };
 
-export const consumers = [userRegistered];
+export const consumers = [userRegisteredConsumer];
