@@ -19,7 +19,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { AppError, createLogger, formatError, listen, reachableHost, type Logger } from '@jobgraph/kit';
+import { AppError, ServiceMetrics, createLogger, formatError, listen, reachableHost, type Logger } from '@jobgraph/kit';
 import { loadRouterConfig, routerEnv, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { Authenticator } from './plugins/authentication.js';
@@ -117,6 +117,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
+  const metrics = new ServiceMetrics('router');
+  app.use(metrics.httpTimer());
+  metrics.route(app);
   app.use(correlationId());
   app.use(cors({ origin: config.CORS_ORIGINS, credentials: true, exposedHeaders: ['x-correlation-id'] }));
   healthRoutes(app, { loaded: () => loaded, subgraphUrls: () => subgraphUrls });

@@ -19,3 +19,5 @@ export * from './migration-tool.js';
 export * from './graphql/money.js';
 export * from './main.js';
 export * from './cache.js';
+export * from './metrics.js';
+export * from './events/dead-letters.js';

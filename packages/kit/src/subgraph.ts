@@ -21,6 +21,7 @@ import { DEFAULT_EVENTS_NAMESPACE, deadLetterQueueName, exchangeFor, queueName }
 import type { EventEnvelope } from './events/envelope.js';
 import { buildFederatedSchema, type ReferenceResolvers } from './graphql/schema.js';
 import { listen } from './http.js';
+import { ServiceMetrics } from './metrics.js';
 import { reachableHost, serviceDatabaseUrl, type subgraphEnv } from './config.js';
 import type { z } from 'zod';
 
@@ -168,6 +169,14 @@ export async function startSubgraph<TServices>(
     ...(sqlStatements ? { onQuery: (sql: string) => sqlStatements.record(sql) } : {}),
   });
   const bus = await EventBus.connect(options.amqpUrl, log);
+  const metrics = new ServiceMetrics(def.name);
+  bus.observer = metrics.busObserver();
+  metrics.gauge('jobgraph_outbox_lag_seconds', 'Age of the oldest event not yet published (0 when none).', async () => {
+    const rows: Array<{ lag: string | null }> = await orm.em
+      .fork()
+      .execute('select extract(epoch from now() - min(created_at)) as lag from outbox_event where published_at is null');
+    return Number(rows[0]?.lag ?? 0);
+  });
   const namespace = options.eventsNamespace ?? DEFAULT_EVENTS_NAMESPACE;
   const relay = new OutboxRelay(orm, bus, log, namespace);
   // Poke the relay right after a commit that wrote outbox rows, so events leave promptly instead of at the next poll.
@@ -190,6 +199,8 @@ export async function startSubgraph<TServices>(
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(metrics.httpTimer());
+  metrics.route(app);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: def.name });
   });
