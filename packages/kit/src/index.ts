@@ -21,3 +21,4 @@ export * from './main.js';
 export * from './cache.js';
 export * from './metrics.js';
 export * from './events/dead-letters.js';
+export * from './rating.js';

@@ -1,3 +1,4 @@
+import { averageRating } from '@jobgraph/kit';
 import type { Gig as GigEntity, Category as CategoryEntity } from '../entities/index.js';
 import type { GigStatus } from '../domain/gig-workflow.js';
 import type { GigRow } from '../services/search.js';
@@ -107,7 +108,7 @@ export function toGigView(d: GigData, categories: Map<string, CategoryEntity>): 
     rejectionReason: d.rejectionReason,
     rating: {
       count: d.ratingCount,
-      average: d.ratingCount === 0 ? null : Math.round((d.ratingSum / d.ratingCount) * 100) / 100,
+      average: averageRating(d.ratingSum, d.ratingCount),
       distribution: [5, 4, 3, 2, 1].map((stars) => ({ stars, count: d.stars[stars - 1] })),
     },
     createdAt: new Date(d.createdAt),

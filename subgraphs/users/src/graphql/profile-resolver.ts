@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   ConflictError,
+  averageRating,
   NotFoundError,
   PageArgs,
   decodeCursor,
@@ -65,7 +66,7 @@ export function toSellerView(s: SellerEntity): SellerProfile {
     },
     rating: {
       count: s.ratingCount,
-      average: s.ratingCount === 0 ? null : Math.round((s.ratingSum / s.ratingCount) * 100) / 100,
+      average: averageRating(s.ratingSum, s.ratingCount),
     },
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
