@@ -30,6 +30,6 @@ WORKDIR /app
 # node_modules/.pnpm is the per-project virtual store, so the copied tree is self-contained.
 COPY --from=build /app /app
 USER node
-# Subgraphs listen on 4001+ and the router on 4000 by default; compose publishes them.
-EXPOSE 4000 4001 4002
+# Subgraphs listen on 4001-4004 and the router on 4000 by default; compose publishes them.
+EXPOSE 4000 4001 4002 4003 4004
 CMD ["node", "router/dist/main.js"]

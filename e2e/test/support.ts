@@ -11,11 +11,14 @@ export interface TestStack {
 /**
  * Starts the whole supergraph (every subgraph and the router, in this process, on free ports, each subgraph
  * on a fresh database) for one test file, and tears it down after. Returns a holder filled in `beforeAll`.
+ * `env` may be a function, read when the stack starts: for values known only then, such as the port of a test's
+ * SMTP server started in an earlier `beforeAll`.
  */
-export function useStack(env: Record<string, string> = {}): TestStack {
+export function useStack(env: Record<string, string> | (() => Record<string, string>) = {}): TestStack {
   const holder = {} as TestStack;
   beforeAll(async () => {
-    holder.stack = await startStack({ env: { ...process.env, ...env }, freshDatabases: true, freePorts: true });
+    const extra = typeof env === 'function' ? env() : env;
+    holder.stack = await startStack({ env: { ...process.env, ...extra }, freshDatabases: true, freePorts: true });
     holder.client = new JobGraphClient(holder.stack.url);
   });
   afterAll(async () => {

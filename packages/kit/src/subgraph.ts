@@ -79,6 +79,12 @@ export interface SubgraphDefinition<TServices> {
   // type-graphql takes resolver classes of any shape.
   // eslint-disable-next-line @typescript-eslint/ban-types
   resolvers: NonEmptyArray<Function>;
+  /**
+   * Types no query or mutation returns, which the schema must still have: an entity the subgraph only adds fields
+   * to (notifications' `User`, reached by the router through `_entities`).
+   */
+  // eslint-disable-next-line @typescript-eslint/ban-types
+  orphanedTypes?: Function[];
   references?: ReferenceResolvers;
   entities: Constructor<object>[];
   migrations: MigrationEntry[];
@@ -140,14 +146,16 @@ export interface RunningSubgraph<TServices> {
   consumerQueues: string[];
   /** Every queue it declared: consumer queues with their dead-letter and delay queues (for clean-up). */
   eventQueues: string[];
+  /** The exchanges its consumers bind to, producers' whether or not they run here (for clean-up). */
+  eventExchanges: string[];
   /** Every SQL statement sent since the last reset, when started with SQL_STATEMENT_LOG=count; else null. */
   sqlStatements: SqlStatementCounter | null;
   stop(): Promise<void>;
 }
 
 /** The SDL a subgraph serves, without starting anything (for `pnpm compose`). */
-export async function subgraphSdl(def: Pick<SubgraphDefinition<unknown>, 'resolvers' | 'references'>): Promise<string> {
-  return (await buildFederatedSchema({ resolvers: def.resolvers, references: def.references })).sdl;
+export async function subgraphSdl(def: Pick<SubgraphDefinition<unknown>, 'resolvers' | 'references' | 'orphanedTypes'>): Promise<string> {
+  return (await buildFederatedSchema({ resolvers: def.resolvers, references: def.references, orphanedTypes: def.orphanedTypes })).sdl;
 }
 
 /**
@@ -159,7 +167,7 @@ export async function startSubgraph<TServices>(
   options: SubgraphRuntimeOptions,
 ): Promise<RunningSubgraph<TServices>> {
   const log = createLogger(def.name, options.logLevel);
-  const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, references: def.references });
+  const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, references: def.references, orphanedTypes: def.orphanedTypes });
   const sqlStatements = options.sqlStatementLog === 'count' ? new SqlStatementCounter() : null;
   const orm = await openOrm({
     url: options.databaseUrl,
@@ -296,6 +304,7 @@ export async function startSubgraph<TServices>(
     services,
     log,
     consumerQueues,
+    eventExchanges: [...new Set(consumers.flatMap((c) => c.events.map((e) => exchangeFor(namespace, e.producer, e.type).name)))],
     eventQueues: consumerQueues.flatMap((q) => [
       q,
       deadLetterQueueName(q),

@@ -6,4 +6,5 @@ export { usersEnv } from '@jobgraph/users';
 export { routerEnv } from '@jobgraph/router';
 export { setAdmin } from '@jobgraph/auth';
 export { gigsEnv } from '@jobgraph/gigs';
+export { notificationsEnv } from '@jobgraph/notifications';
 export * from './demo-data.js';

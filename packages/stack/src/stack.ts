@@ -40,6 +40,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           EVENTS_NAMESPACE: `jgtest-${tag}`,
           // Short retry waits, so a test sees a failing event reach the DLQ in well under a second.
           EVENT_RETRY_DELAYS_MS: (options.env ?? process.env).EVENT_RETRY_DELAYS_MS ?? '100,200',
+          // No mail leaves a test stack unless the test gives it an SMTP server (notifications' tests start one).
+          MAIL_TRANSPORT: (options.env ?? process.env).MAIL_TRANSPORT ?? ((options.env ?? process.env).SMTP_URL ? 'smtp' : 'log'),
         }
       : {}),
   };
@@ -51,7 +53,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const cleanUp = async () => {
     const ns = String(env.EVENTS_NAMESPACE);
     const queues = Object.values(subgraphs).flatMap((s) => s.eventQueues);
-    const exchanges = [...SUBGRAPHS.map((s) => `${ns}.${s.name}`), ...[...FANOUT_EVENTS].map((type) => `${ns}.${type}`)];
+    // Consumers also declare the exchanges of producers that are not built yet (orders, chat, reviews for notifications).
+    const exchanges = [
+      ...new Set([
+        ...SUBGRAPHS.map((s) => `${ns}.${s.name}`),
+        ...[...FANOUT_EVENTS].map((type) => `${ns}.${type}`),
+        ...Object.values(subgraphs).flatMap((s) => s.eventExchanges),
+      ]),
+    ];
     await removeEventTopology(env.AMQP_URL ?? baseEnv.AMQP_URL.parse(undefined), exchanges, queues);
     await removeRedisKeys(env.REDIS_URL ?? baseEnv.REDIS_URL.parse(undefined), String(env.REDIS_PREFIX));
     await Promise.all(SUBGRAPHS.map((s) => dropDatabase(databaseUrlOf(s.name))));

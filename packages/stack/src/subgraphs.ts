@@ -1,6 +1,7 @@
 import { authSubgraph, loadAuthConfig, startAuth, type AuthConfig } from '@jobgraph/auth';
 import { usersSubgraph, loadUsersConfig, startUsers, type UsersConfig } from '@jobgraph/users';
 import { gigsSubgraph, loadGigsConfig, startGigs, type GigsConfig } from '@jobgraph/gigs';
+import { notificationsSubgraph, loadNotificationsConfig, startNotifications, type NotificationsConfig } from '@jobgraph/notifications';
 import type { RunningSubgraph, SubgraphDefinition } from '@jobgraph/kit';
 
 type Env = Record<string, string | undefined>;
@@ -27,5 +28,12 @@ export const SUBGRAPHS = [
     defaultPort: 4003,
     definition: (env: Env): SubgraphDefinition<unknown> => gigsSubgraph(loadGigsConfig(env)) as SubgraphDefinition<unknown>,
     start: (env: Env, o: { port?: number; databaseUrl?: string }): Promise<RunningSubgraph<unknown>> => startGigs(loadGigsConfig(env) as GigsConfig, o),
+  },
+  {
+    name: 'notifications',
+    defaultPort: 4004,
+    definition: (env: Env): SubgraphDefinition<unknown> => notificationsSubgraph(loadNotificationsConfig(env)) as SubgraphDefinition<unknown>,
+    start: (env: Env, o: { port?: number; databaseUrl?: string }): Promise<RunningSubgraph<unknown>> =>
+      startNotifications(loadNotificationsConfig(env) as NotificationsConfig, o),
   },
 ] as const;

@@ -16,6 +16,9 @@ export interface SubgraphSchemaOptions {
   // type-graphql takes resolver classes of any shape.
   // eslint-disable-next-line @typescript-eslint/ban-types
   resolvers: NonEmptyArray<Function>;
+  /** Types to include although no root field reaches them (see SubgraphDefinition.orphanedTypes). */
+  // eslint-disable-next-line @typescript-eslint/ban-types
+  orphanedTypes?: Function[];
   references?: ReferenceResolvers;
 }
 
@@ -23,6 +26,7 @@ export interface SubgraphSchemaOptions {
 export async function buildFederatedSchema(options: SubgraphSchemaOptions): Promise<{ schema: GraphQLSchema; sdl: string }> {
   const typeGraphqlSchema = await buildSchema({
     resolvers: options.resolvers,
+    ...(options.orphanedTypes ? { orphanedTypes: options.orphanedTypes } : {}),
     skipCheck: true,
     validate: false,
   });
