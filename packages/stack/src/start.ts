@@ -9,7 +9,7 @@ try {
   say(`JobGraph supergraph is up.`);
   say(`  GraphQL endpoint and explorer: ${stack.url}`);
   say(`  Router health:                 ${stack.url.replace(/\/graphql$/, '/health')} (and /ready)`);
-  for (const [name, s] of Object.entries(stack.subgraphs)) say(`  subgraph ${name.padEnd(6)}               ${s.url} (internal: router only)`);
+  for (const [name, s] of Object.entries(stack.subgraphs)) say(`  subgraph ${name.padEnd(14)}       ${s.url} (internal: router only)`);
   say('Ctrl-C stops it.');
   stopOnSignals(() => stack.stop(), { info: say, error: (_o, m) => say(m) });
 } catch (err) {
