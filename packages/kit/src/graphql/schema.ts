@@ -8,9 +8,11 @@ import { parse, type GraphQLSchema } from 'graphql';
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@authenticated", "@requiresScopes"])';
 
-// A subgraph's resolver context is its own concern; the reference-resolver map only passes it through.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any) => unknown }>;
+/**
+ * `__resolveReference` per entity type. The context parameter is `never` here so that each subgraph's resolver
+ * may take its own context type (a function taking any context is assignable to one taking `never`).
+ */
+export type ReferenceResolvers = Record<string, { __resolveReference: (reference: { id: string }, context: never) => unknown }>;
 
 export interface SubgraphSchemaOptions {
   // type-graphql takes resolver classes of any shape.
