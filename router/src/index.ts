@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import cors from 'cors';
 import cookieParser from 'cookie-parser';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
@@ -19,7 +19,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { AppError, ServiceMetrics, createLogger, formatError, listen, reachableHost, type Logger } from '@jobgraph/kit';
+import { AppError, ServiceMetrics, createLogger, formatError, listen, newId, reachableHost, type Logger } from '@jobgraph/kit';
 import { loadRouterConfig, routerEnv, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { Authenticator } from './plugins/authentication.js';
@@ -29,6 +29,7 @@ import { InternalTokenDataSource } from './plugins/internal-token.js';
 import { correlationId } from './plugins/correlation.js';
 import { bodyErrors, rejectNulCharacters } from './plugins/limits.js';
 import { healthRoutes } from './plugins/health.js';
+import { serveSubscriptions } from './plugins/subscriptions.js';
 import { gatewayCopy, watchSupergraph } from './plugins/supergraph-source.js';
 
 export { loadRouterConfig, routerEnv, type RouterConfig };
@@ -146,8 +147,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       },
     ],
   });
-  gateway.onSchemaLoadOrUpdate(() => {
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
     loaded = true;
+    apiSchema = schema;
   });
   await apollo.start();
 
@@ -182,12 +185,34 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     }),
   );
 
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    path: '/graphql',
+    schema: () => apiSchema,
+    authMap: () => authMap,
+    authenticator,
+    redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
+    log,
+    // Each event's selection runs through the same pipeline as any query (auth directives, gateway, subgraphs).
+    execute: async (query, variables, caller) => {
+      const response = await apollo.executeOperation<Record<string, unknown>>(
+        { query, variables },
+        { contextValue: { caller, correlationId: newId(), clientIp: null, cookieHeader: null, userAgent: null, res: null } },
+      );
+      if (response.body.kind !== 'single') return { errors: [new GraphQLError('unexpected incremental response')] };
+      const { data, errors } = response.body.singleResult;
+      return { data, errors: errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+    },
+  });
+
   const url = `http://${reachableHost(config.ROUTER_HOST)}:${port}/graphql`;
   return {
     url,
     port,
     log,
     async stop() {
+      await subscriptions.close();
       await apollo.stop();
     },
   };

@@ -14,6 +14,8 @@ export const baseEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/postgres'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and channel (so deployments or test runs can share one Redis). */
+  REDIS_PREFIX: z.string().default('jobgraph:'),
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
   INTERNAL_TOKEN_SECRET: z
     .string()

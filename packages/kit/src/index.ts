@@ -22,3 +22,4 @@ export * from './cache.js';
 export * from './metrics.js';
 export * from './events/dead-letters.js';
 export * from './rating.js';
+export * from './subscriptions.js';

@@ -86,6 +86,8 @@ export interface SubgraphDefinition<TServices> {
   // eslint-disable-next-line @typescript-eslint/ban-types
   orphanedTypes?: Function[];
   references?: ReferenceResolvers;
+  /** Subscription fields in SDL (`type Subscription { … }`), resolved by the router; see subscriptions.ts. */
+  subscriptions?: string;
   entities: Constructor<object>[];
   migrations: MigrationEntry[];
   /** Event consumers; a function when they need the subgraph's services. */
@@ -154,8 +156,8 @@ export interface RunningSubgraph<TServices> {
 }
 
 /** The SDL a subgraph serves, without starting anything (for `pnpm compose`). */
-export async function subgraphSdl(def: Pick<SubgraphDefinition<unknown>, 'resolvers' | 'references' | 'orphanedTypes'>): Promise<string> {
-  return (await buildFederatedSchema({ resolvers: def.resolvers, references: def.references, orphanedTypes: def.orphanedTypes })).sdl;
+export async function subgraphSdl(def: Pick<SubgraphDefinition<unknown>, 'resolvers' | 'references' | 'orphanedTypes' | 'subscriptions'>): Promise<string> {
+  return (await buildFederatedSchema(def)).sdl;
 }
 
 /**
@@ -167,7 +169,7 @@ export async function startSubgraph<TServices>(
   options: SubgraphRuntimeOptions,
 ): Promise<RunningSubgraph<TServices>> {
   const log = createLogger(def.name, options.logLevel);
-  const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, references: def.references, orphanedTypes: def.orphanedTypes });
+  const { schema } = await buildFederatedSchema(def);
   const sqlStatements = options.sqlStatementLog === 'count' ? new SqlStatementCounter() : null;
   const orm = await openOrm({
     url: options.databaseUrl,

@@ -15,7 +15,6 @@ export const authEnv = {
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  REDIS_PREFIX: z.string().default('jobgraph:'),
   /** Send the refresh cookie with `Secure` (browsers drop Secure cookies on plain http, so off in development). */
   COOKIE_SECURE: bool(false),
 };

@@ -7,7 +7,6 @@ export const gigsEnv = {
   GIGS_PORT: port(4003),
   GIGS_DATABASE_URL: z.url().optional(),
   REDIS_URL: subgraphEnv.REDIS_URL,
-  REDIS_PREFIX: z.string().default('jobgraph:'),
   /** How long a cached gig or search page may be served; changes invalidate earlier. */
   GIGS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Currency of new gigs' prices. */

@@ -24,6 +24,13 @@ export function notificationsSubgraph(config: NotificationsConfig): SubgraphDefi
     // Only the router's `_entities` reaches User here: no query of this subgraph returns one.
     orphanedTypes: [UserRef],
     references,
+    // Served live by the router: it hears `notificationAdded:<user id>` on Redis and loads `notification(id)`.
+    subscriptions: `
+"""Live updates over graphql-ws at the router's /graphql."""
+type Subscription {
+  """Each new notification of the signed-in user, as it is stored."""
+  notificationAdded: Notification! @authenticated
+}`,
     entities,
     migrations,
     consumers,

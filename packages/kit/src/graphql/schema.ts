@@ -22,6 +22,8 @@ export interface SubgraphSchemaOptions {
   // eslint-disable-next-line @typescript-eslint/ban-types
   orphanedTypes?: Function[];
   references?: ReferenceResolvers;
+  /** SDL of subscription fields this subgraph announces (served by the router; see subscriptions.ts). */
+  subscriptions?: string;
 }
 
 /** type-graphql classes → SDL with the federation link → an @apollo/subgraph schema. Also returns the SDL. */
@@ -33,7 +35,7 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     validate: false,
   });
   const printed = printSchemaWithDirectives(typeGraphqlSchema);
-  const sdl = `${FEDERATION_LINK}\n\n${printed}`;
+  const sdl = `${FEDERATION_LINK}\n\n${printed}${options.subscriptions ? `\n${options.subscriptions.trim()}\n` : ''}`;
   const resolvers: Record<string, object> = { ...createResolversMap(typeGraphqlSchema) };
   for (const [typeName, reference] of Object.entries(options.references ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };

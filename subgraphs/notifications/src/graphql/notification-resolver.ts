@@ -83,6 +83,21 @@ async function preferencesRow(em: EntityManager, userId: string): Promise<string
 @Resolver()
 export class NotificationSettingsResolver {
   @Directive('@authenticated')
+  @Query(() => Notification, {
+    nullable: true,
+    description: 'One of the signed-in user\'s notifications; null for anyone else\'s (also what live subscriptions load).',
+  })
+  async notification(@Arg('id', () => ID, { description: 'The notification id.' }) id: string, @Ctx() ctx: NotificationsContext): Promise<Notification | null> {
+    const caller = requireCaller(ctx);
+    if (!isUuid(id)) return null;
+    const rows: NotificationRow[] = await ctx.em.execute(
+      'select id, kind, title, body, link, created_at, read_at from notification where id = ? and recipient_id = ?',
+      [id, caller.userId],
+    );
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  @Directive('@authenticated')
   @Query(() => Int, { description: 'How many of the signed-in user\'s notifications are unread.' })
   async unreadNotificationCount(@Ctx() ctx: NotificationsContext): Promise<number> {
     const caller = requireCaller(ctx);

@@ -20,7 +20,7 @@
  * window — milliseconds — is the price of never losing one.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { newId, type ConsumerTools, type EventEnvelope } from '@jobgraph/kit';
+import { newId, publishSubscriptionEvent, type ConsumerTools, type EventEnvelope } from '@jobgraph/kit';
 import { Notification } from '../entities/index.js';
 import { wantsEmail } from '../domain/kinds.js';
 import type { Message } from '../domain/templates.js';
@@ -106,6 +106,12 @@ export async function deliver(services: NotificationsServices, event: EventEnvel
     const notificationId = earlier?.notificationId ?? newId();
     const { kind, title, body, link } = d.message;
     em.persist(em.create(Notification, { id: notificationId, recipientId: d.recipientId, kind, title, body, link, createdAt: new Date(), readAt: null }));
+    // Live: once committed, the router's `notificationAdded` subscribers of this user hear of it.
+    tools.afterCommit(() =>
+      publishSubscriptionEvent(services.redis, services.config.REDIS_PREFIX, 'notificationAdded', d.recipientId, notificationId).catch((err: unknown) =>
+        log.warn({ err: (err as Error).message }, 'could not announce a notification live; it is stored and listed'),
+      ),
+    );
     if (!wantsEmail(kind, emailOff.get(d.recipientId) ?? [])) continue;
     const to = d.to ?? known.get(d.recipientId)?.email;
     if (!to) {

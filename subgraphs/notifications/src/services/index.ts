@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { openOrm, type SubgraphContext, type SubgraphInfra } from '@jobgraph/kit';
+import type { Redis } from 'ioredis';
+import { createRedis, openOrm, type SubgraphContext, type SubgraphInfra } from '@jobgraph/kit';
 import type { NotificationsConfig } from '../config.js';
 import type { Site } from '../domain/templates.js';
 import { logMailer, smtpMailer, type Mailer } from './mailer.js';
@@ -11,6 +12,8 @@ export interface NotificationsServices {
   mailer: Mailer;
   /** The email log, written outside event handlers' transactions (see delivery.ts). */
   deliveryLog: DeliveryLog;
+  /** Announces new notifications to the router's live subscriptions. */
+  redis: Redis;
 }
 
 export type NotificationsContext = SubgraphContext<NotificationsServices>;
@@ -31,10 +34,12 @@ export async function createNotificationsServices(config: NotificationsConfig, i
     site: { publicUrl: config.PUBLIC_URL },
     mailer: config.MAIL_TRANSPORT === 'log' ? logMailer(infra.log) : smtpMailer(config),
     deliveryLog: new DeliveryLog(logOrm),
+    redis: createRedis(config.REDIS_URL, infra.log),
   };
 }
 
 export async function closeNotificationsServices(services: NotificationsServices): Promise<void> {
   services.mailer.close();
+  services.redis.disconnect();
   await services.deliveryLog.close();
 }
