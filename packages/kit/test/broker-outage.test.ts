@@ -86,16 +86,22 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await relay?.stop();
-  await bus?.close();
-  await link.cut();
-  await orm?.close(true);
-  await dropDatabase(url);
-  const connection = await connect(AMQP_URL);
-  const channel = await connection.createChannel();
-  for (const q of [QUEUE, deadLetterQueueName(QUEUE), `${QUEUE}.retry.1`, `${QUEUE}.retry.2`, `${QUEUE}.retry.3`, `${QUEUE}.retry.4`]) await channel.deleteQueue(q);
-  await channel.deleteExchange(exchangeFor(NS, PRODUCER, TYPE).name);
-  await connection.close();
+  // Every step runs even if an earlier one fails, so a failed run still leaves the broker and server clean.
+  const steps: Array<() => Promise<unknown>> = [
+    async () => relay?.stop(),
+    async () => bus?.close(),
+    async () => link.cut(),
+    async () => orm?.close(true),
+    async () => dropDatabase(url),
+    async () => {
+      const connection = await connect(AMQP_URL);
+      const channel = await connection.createChannel();
+      for (const q of [QUEUE, deadLetterQueueName(QUEUE), ...[1, 2, 3, 4].map((n) => `${QUEUE}.retry.${n}`)]) await channel.deleteQueue(q);
+      await channel.deleteExchange(exchangeFor(NS, PRODUCER, TYPE).name);
+      await connection.close();
+    },
+  ];
+  for (const step of steps) await step().catch(() => undefined);
 });
 
 async function recordEvents(n: number): Promise<string[]> {
