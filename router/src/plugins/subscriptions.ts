@@ -157,8 +157,10 @@ export function serveSubscriptions(options: SubscriptionOptions): { close(): Pro
     if (!operation || operation.operation !== 'subscription') return refusal('Only subscription operations are served over this socket.', ErrorCode.BAD_USER_INPUT);
     const filtered = filterOperation(args.schema, options.authMap(), args.document, operation, caller);
     if (filtered?.empty) return refusal('You are not allowed to subscribe to this.', filtered.removals[0]?.code ?? ErrorCode.FORBIDDEN);
-    const op = filtered?.operation ?? operation;
-    const document: DocumentNode = filtered?.document ?? args.document;
+    // The lookup keeps the subscriber's whole selection: it runs through the same auth-directive filter as any query,
+    // which answers a denied field with null and an error at its path (filtering it here would drop it silently).
+    const op = operation;
+    const document: DocumentNode = args.document;
     const fields = op.selectionSet.selections.filter((s) => s.kind === Kind.FIELD);
     if (fields.length !== 1 || op.selectionSet.selections.length !== 1) return refusal('Subscribe to exactly one field per operation.', ErrorCode.BAD_USER_INPUT);
     const field = fields[0];
