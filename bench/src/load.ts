@@ -1,11 +1,11 @@
 /**
  * What every benchmark here shares: a target (one HTTP GraphQL request and how to check its answer), a check of one
- * response, a measured autocannon run in a worker thread (`load-worker.ts`), flags and the printed table.
+ * response, a measured autocannon run in a worker thread (`load-worker.ts`), flags, percentiles and the printed table.
  */
 import { Worker } from 'node:worker_threads';
-import type { LoadJob, LoadResult, WorkerMessage } from './load-worker.js';
+import type { LoadJob, LoadProgress, LoadResult, WorkerMessage } from './load-worker.js';
 
-export type { LoadResult };
+export type { LoadProgress, LoadResult };
 
 export interface Target {
   name: string;
@@ -18,6 +18,10 @@ export interface Target {
   marker: string;
   /** Returns what is wrong with a parsed response, or null. */
   check: (body: { data?: unknown; errors?: unknown }) => string | null;
+  /** Headers and body per connection under load (connection i gets entry i % length); see LoadJob. */
+  perConnection?: LoadJob['perConnection'];
+  /** A header sent with a fresh random UUID on every request under load (e.g. `idempotency-key`). */
+  uniqueHeader?: string;
 }
 
 export interface LoadSettings {
@@ -48,8 +52,11 @@ export async function verify(target: Target, log: (line: string) => void): Promi
   log(`  ${target.name}: ok`);
 }
 
-/** Warm-up plus measured run of one target, with autocannon in a worker thread. */
-export async function measure(target: Target, settings: LoadSettings): Promise<LoadResult> {
+/**
+ * Warm-up plus measured run of one target, with autocannon in a worker thread. `onProgress` hears when each run
+ * starts and every second of it.
+ */
+export async function measure(target: Target, settings: LoadSettings, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
   const job: LoadJob = {
     url: target.url,
     body: target.body,
@@ -58,6 +65,8 @@ export async function measure(target: Target, settings: LoadSettings): Promise<L
     connections: settings.connections,
     warmup: settings.warmup,
     duration: settings.duration,
+    ...(target.perConnection ? { perConnection: target.perConnection } : {}),
+    ...(target.uniqueHeader ? { uniqueHeader: target.uniqueHeader } : {}),
   };
   const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
   // Internal tokens live 30 s: give the worker fresh ones well before they expire.
@@ -71,8 +80,9 @@ export async function measure(target: Target, settings: LoadSettings): Promise<L
     : null;
   try {
     return await new Promise<LoadResult>((resolve, reject) => {
-      worker.once('message', (message: WorkerMessage) => {
-        if (message.type === 'result') resolve(message.result);
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'progress') onProgress?.(message.progress);
+        else if (message.type === 'result') resolve(message.result);
         else reject(new Error(`load generator failed: ${message.message}`));
       });
       worker.once('error', reject);
@@ -100,6 +110,10 @@ export function scriptArgs(): string[] {
 }
 
 export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** Nearest-rank percentile of sorted values (NaN when there are none). */
+export const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** Failed requests of a run: non-2xx, GraphQL errors or wrong data, connection errors. */
 export const errorsOf = (r: LoadResult): number => r.non2xx + r.graphqlErrors + r.socketErrors;

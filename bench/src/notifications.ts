@@ -26,7 +26,7 @@ import { SMTPServer } from 'smtp-server';
 import pg from 'pg';
 import type { RunningStack } from '@jobgraph/stack';
 import type { RunningSubgraph } from '@jobgraph/kit';
-import { fmt, positiveNumber, scriptArgs, table } from './load.js';
+import { fmt, percentile, positiveNumber, scriptArgs, table } from './load.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
@@ -374,9 +374,6 @@ async function databaseActivity(databaseUrl: string): Promise<{ idleInTransactio
     await client.end();
   }
 }
-
-/** Nearest-rank percentile of sorted values. */
-const percentile = (sorted: number[], p: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Run

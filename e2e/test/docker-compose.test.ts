@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
 import { assertProductionSafe, loadConfig } from '@jobgraph/kit';
-import { SUBGRAPHS, authEnv, usersEnv, gigsEnv, notificationsEnv, routerEnv } from '@jobgraph/stack';
+import { SUBGRAPHS, authEnv, usersEnv, gigsEnv, notificationsEnv, ordersEnv, chatEnv, reviewsEnv, routerEnv } from '@jobgraph/stack';
 
 type EnvShape = Parameters<typeof loadConfig>[0];
 type Env = Record<string, string | undefined>;
@@ -25,7 +25,7 @@ const compose = parse(readFileSync(composeUrl, 'utf8'), { merge: true }) as { se
 const services = compose.services ?? {};
 
 /** The env schema each service loads at start-up. A new subgraph must be added here (a test below says so). */
-const ENV_SCHEMAS: Record<string, EnvShape> = { auth: authEnv, users: usersEnv, gigs: gigsEnv, notifications: notificationsEnv, router: routerEnv };
+const ENV_SCHEMAS: Record<string, EnvShape> = { auth: authEnv, users: usersEnv, gigs: gigsEnv, notifications: notificationsEnv, orders: ordersEnv, chat: chatEnv, reviews: reviewsEnv, router: routerEnv };
 const INFRA = ['postgres', 'redis', 'rabbitmq'];
 /** Which infrastructure service each subgraph URL variable must point at. */
 const INFRA_URLS: Record<string, string> = { DATABASE_URL: 'postgres', REDIS_URL: 'redis', AMQP_URL: 'rabbitmq' };

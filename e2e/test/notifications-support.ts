@@ -90,9 +90,9 @@ export async function queueDepth(t: TestStack, queue: string): Promise<number> {
   }
 }
 
-/** How many `type` events notifications' consumers finished (processed or skipped as already seen), from /metrics. */
-export async function processedCount(t: TestStack, type: string): Promise<number> {
-  const text = await (await fetch(t.stack.subgraphs.notifications.url.replace(/\/graphql$/, '/metrics'))).text();
+/** How many `type` events a subgraph's consumers finished (processed or skipped as already seen), from /metrics. */
+export async function processedCount(t: TestStack, type: string, subgraph = 'notifications'): Promise<number> {
+  const text = await (await fetch(t.stack.subgraphs[subgraph].url.replace(/\/graphql$/, '/metrics'))).text();
   const line = text.split('\n').find((l) => l.startsWith('jobgraph_events_consumed_total{') && l.includes(`type="${type}"`) && l.includes('outcome="processed"'));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }

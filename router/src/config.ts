@@ -18,6 +18,11 @@ export const routerEnv = {
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Show the explorer landing page and allow introspection (default: off in production). */
   EXPLORER: bool(process.env.NODE_ENV !== 'production'),
+  /**
+   * Presence: how long a router instance's "this user has a socket here" lasts without a heartbeat (sent every third
+   * of it). A crashed instance's users go offline within 1.5 × this.
+   */
+  PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Trust X-Forwarded-For from a proxy in front of the router (for the client IP used in rate limits). */
   TRUST_PROXY: bool(false),
 };

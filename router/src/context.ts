@@ -8,5 +8,7 @@ export interface RouterContext {
   clientIp: string | null;
   cookieHeader: string | null;
   userAgent: string | null;
+  /** The client's Idempotency-Key header, passed on to subgraphs (money-moving mutations need it). */
+  idempotencyKey?: string | null;
   res: Response | null;
 }

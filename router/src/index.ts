@@ -44,6 +44,8 @@ export {
   type Removal,
   type Requirement,
 } from './plugins/auth-directives.js';
+export { PresenceTracker, type PresenceOptions } from './plugins/presence.js';
+export { ownershipChecks, subscriptionKeys, FORBIDDEN_CLOSE, type OwnershipCheck } from './plugins/subscriptions.js';
 
 /** The checked-in supergraph, relative to this package. */
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
@@ -179,6 +181,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           clientIp: req.ip ?? null,
           cookieHeader: req.headers.cookie ?? null,
           userAgent: req.headers['user-agent'] ?? null,
+          idempotencyKey: req.headers['idempotency-key']?.toString() ?? null,
           res,
         };
       },
@@ -194,6 +197,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     redisUrl: config.REDIS_URL,
     redisPrefix: config.REDIS_PREFIX,
     log,
+    maxPayloadBytes: config.MAX_BODY_BYTES,
+    // Who is online: announced on the channel of chat's `presenceChanged`, served by chat's `presence(id)`.
+    presence: { ttlMs: config.PRESENCE_TTL_SECONDS * 1000, field: 'presenceChanged' },
     // Each event's selection runs through the same pipeline as any query (auth directives, gateway, subgraphs).
     execute: async (query, variables, caller) => {
       const response = await apollo.executeOperation<Record<string, unknown>>(

@@ -2,6 +2,7 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 
 export * from './gql/graphql.js';
+export type { TypedDocumentNode };
 
 export interface RequestOptions {
   /** Access token, sent as `Authorization: Bearer …`. */

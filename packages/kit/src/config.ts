@@ -65,6 +65,8 @@ export const subgraphEnv = {
     .transform((v) => v.split(',').map(Number)),
   /** `count`: count every SQL statement the subgraph sends (RunningSubgraph.sqlStatements; bench/src/search.ts). */
   SQL_STATEMENT_LOG: z.enum(['off', 'count']).default('off'),
+  /** Hours a published event stays in the outbox table before the relay deletes it (some carry one-time tokens). */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
 };
 
 /** Production must not run on the development defaults that make local start-up painless. */

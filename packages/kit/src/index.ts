@@ -23,3 +23,4 @@ export * from './metrics.js';
 export * from './events/dead-letters.js';
 export * from './rating.js';
 export * from './subscriptions.js';
+export * from './presence.js';

@@ -112,6 +112,8 @@ export interface SubgraphRuntimeOptions {
   logLevel?: string;
   /** `count`: count the SQL statements this subgraph sends, in `RunningSubgraph.sqlStatements` (default off). */
   sqlStatementLog?: 'off' | 'count';
+  /** How long published events stay in the outbox (default 24 h). */
+  outboxRetentionHours?: number;
 }
 
 /** Runtime options from a subgraph's validated config (`subgraphEnv` plus `<NAME>_PORT`), with overrides. */
@@ -131,6 +133,7 @@ export function runtimeOptions(
     host: config.SUBGRAPH_HOST,
     logLevel: config.LOG_LEVEL,
     sqlStatementLog: config.SQL_STATEMENT_LOG,
+    outboxRetentionHours: config.OUTBOX_RETENTION_HOURS,
   };
 }
 
@@ -188,7 +191,9 @@ export async function startSubgraph<TServices>(
     return Number(rows[0]?.lag ?? 0);
   });
   const namespace = options.eventsNamespace ?? DEFAULT_EVENTS_NAMESPACE;
-  const relay = new OutboxRelay(orm, bus, log, namespace);
+  const relay = new OutboxRelay(orm, bus, log, namespace, {
+    ...(options.outboxRetentionHours !== undefined ? { retentionMs: options.outboxRetentionHours * 3_600_000 } : {}),
+  });
   // Poke the relay right after a commit that wrote outbox rows, so events leave promptly instead of at the next poll.
   let outboxWritten = false;
   orm.em.getEventManager().registerSubscriber({

@@ -137,3 +137,29 @@ describe('inbox', () => {
     expect(await claimEvent(orm.em.fork(), 'c', eventId, TYPE)).toBe(true);
   });
 });
+
+describe('outbox retention', () => {
+  it('deletes published events once they are older than the retention, and never one still waiting to be published', async () => {
+    const correlationId = newId();
+    let old!: EventEnvelope<{ n: number }>;
+    let waiting!: EventEnvelope<{ n: number }>;
+    await orm.em.fork().transactional(async (em) => {
+      old = new EventRecorder(PRODUCER, em, { correlationId }).record(TYPE, { n: 10 });
+    });
+    await relay.flush();
+    expect(await outboxState(old.id)).toBe('published');
+    // Published two days ago; another event recorded long ago but never published (the broker was away).
+    await orm.em.fork().execute(`update outbox_event set published_at = now() - interval '2 days' where id = ?`, [old.id]);
+    await orm.em.fork().transactional(async (em) => {
+      waiting = new EventRecorder(PRODUCER, em, { correlationId }).record(TYPE, { n: 11 });
+    });
+    await orm.em.fork().execute(`update outbox_event set created_at = now() - interval '3 days' where id = ?`, [waiting.id]);
+
+    const retained = new OutboxRelay(orm, bus, log, DEFAULT_EVENTS_NAMESPACE, { retentionMs: 24 * 3_600_000 });
+    expect(await retained.prune()).toBe(1);
+    expect(await outboxState(old.id)).toBe('absent');
+    expect(await outboxState(waiting.id)).toBe('pending');
+    await relay.flush();
+    expect(await outboxState(waiting.id)).toBe('published');
+  });
+});

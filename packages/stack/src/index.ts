@@ -7,4 +7,7 @@ export { routerEnv } from '@jobgraph/router';
 export { setAdmin } from '@jobgraph/auth';
 export { gigsEnv } from '@jobgraph/gigs';
 export { notificationsEnv } from '@jobgraph/notifications';
+export { ordersEnv } from '@jobgraph/orders';
+export { chatEnv } from '@jobgraph/chat';
+export { reviewsEnv } from '@jobgraph/reviews';
 export * from './demo-data.js';

@@ -1,6 +1,7 @@
 /**
  * `pnpm seed`: fills a demo marketplace through the router's API — an admin, sellers with seller pages and gigs in
- * every moderation status, and buyers — as a frontend would create them.
+ * every moderation status, and buyers with orders in every stage (paid with the sandbox provider's test card) — as a
+ * frontend would create them.
  *
  *   pnpm seed                                   # against a running supergraph (pnpm start), http://127.0.0.1:4000/graphql
  *   pnpm seed -- --start                        # starts the stack (configured ports and databases) for the seeding
@@ -8,7 +9,8 @@
  *
  * Deterministic (Faker seeded per account and per gig, so sizes do not shift anybody's data) and idempotent: a
  * second run signs in to the accounts that exist, skips seller pages that exist, skips gigs whose title the seller
- * already has (and finishes the moderation steps of one a previous run left half-way). The admin role is granted on
+ * already has (and finishes the moderation steps of one a previous run left half-way); orders carry a deterministic
+ * Idempotency-Key, so a second run gets the same orders back and only moves on those a previous run left half-way. The admin role is granted on
  * auth's database (there is no API for it): the stack's own when started here, else the one AUTH_DATABASE_URL or
  * DATABASE_URL name (as `pnpm admin`).
  */
@@ -25,7 +27,7 @@ const DEFAULT_URL = 'http://127.0.0.1:4000/graphql';
 const DEFAULT_PASSWORD = 'jobgraph-demo-2024';
 const ADMIN = { email: 'seed-admin@example.com', username: 'seed-admin' };
 const USAGE = `usage: node packages/stack/dist/seed.js [--url ${DEFAULT_URL} | --start] [--seed n=42] [--sellers n=20]
-                        [--gigs-per-seller n=15] [--buyers n=10] [--password text] [--concurrency n=4]`;
+                        [--gigs-per-seller n=15] [--buyers n=10] [--orders-per-buyer n=3] [--password text] [--concurrency n=4]`;
 
 type Status = 'DRAFT' | 'PENDING_REVIEW' | 'PUBLISHED' | 'REJECTED' | 'PAUSED';
 /** Share of gigs per final status (out of 100). */
@@ -36,6 +38,18 @@ const STATUS_WEIGHTS: { value: Status; weight: number }[] = [
   { value: 'REJECTED', weight: 7 },
   { value: 'PAUSED', weight: 7 },
 ];
+type OrderStage = 'PLACED' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
+/** Share of demo orders per final stage (out of 100). */
+const ORDER_WEIGHTS: { value: OrderStage; weight: number }[] = [
+  { value: 'COMPLETED', weight: 40 },
+  { value: 'IN_PROGRESS', weight: 20 },
+  { value: 'DELIVERED', weight: 15 },
+  { value: 'PLACED', weight: 15 },
+  { value: 'CANCELLED', weight: 10 },
+];
+/** The sandbox provider's test method that always succeeds. */
+const DEMO_PAYMENT_METHOD = 'pm_sandbox_ok';
+
 const REJECTION_REASONS = [
   'The cover image does not show your own work; please upload an example you made.',
   'The description promises results nobody can guarantee; please describe what you deliver.',
@@ -50,6 +64,7 @@ interface Options {
   sellers: number;
   gigsPerSeller: number;
   buyers: number;
+  ordersPerBuyer: number;
   password: string;
   concurrency: number;
 }
@@ -66,6 +81,7 @@ function parseOptions(): Options {
       sellers: { type: 'string' },
       'gigs-per-seller': { type: 'string' },
       buyers: { type: 'string' },
+      'orders-per-buyer': { type: 'string' },
       password: { type: 'string' },
       concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -92,6 +108,7 @@ function parseOptions(): Options {
     sellers: int('sellers', v.sellers, 20, 0, 999),
     gigsPerSeller: int('gigs-per-seller', v['gigs-per-seller'], 15, 0, 500),
     buyers: int('buyers', v.buyers, 10, 0, 999),
+    ordersPerBuyer: int('orders-per-buyer', v['orders-per-buyer'], 3, 0, 100),
     password,
     concurrency: int('concurrency', v.concurrency, 4, 1, 32),
   };
@@ -122,12 +139,12 @@ class Unreachable extends Error {}
 class Api {
   constructor(readonly url: string) {}
 
-  async call<T>(operation: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  async call<T>(operation: string, query: string, variables: Record<string, unknown> = {}, token?: string, headers: Record<string, string> = {}): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
     } catch (err) {
@@ -168,6 +185,7 @@ const SESSION_MAX_AGE_MS = 10 * 60 * 1000;
 class Tally {
   readonly counts = new Map<string, { created: number; existing: number }>();
   readonly statuses = new Map<Status, number>();
+  readonly orderStages = new Map<string, number>();
   add(what: string, created: boolean): void {
     const c = this.counts.get(what) ?? { created: 0, existing: 0 };
     if (created) c.created++;
@@ -202,7 +220,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Plan {
   sellers: { n: number; email: string; username: string; faker: Faker; category: CategoryRef }[];
-  buyers: { email: string; username: string }[];
+  buyers: { n: number; email: string; username: string }[];
+}
+
+/** A published gig a demo buyer may order, with its seller's session (to move the order on). */
+interface Orderable {
+  id: string;
+  title: string;
+  seller: string;
 }
 
 async function seed(api: Api, options: Options, grantAdmin: (email: string) => Promise<void>, bar: cliProgress.SingleBar, tally: Tally) {
@@ -260,12 +285,15 @@ async function seed(api: Api, options: Options, grantAdmin: (email: string) => P
       faker.seed([options.seed, 1, i + 1]);
       return { n: i + 1, email: `seed-seller-${pad(i + 1)}@example.com`, username: `seed-seller-${pad(i + 1)}`, faker, category: faker.helpers.arrayElement(categories) };
     }),
-    buyers: Array.from({ length: options.buyers }, (_, i) => ({ email: `seed-buyer-${pad(i + 1)}@example.com`, username: `seed-buyer-${pad(i + 1)}` })),
+    buyers: Array.from({ length: options.buyers }, (_, i) => ({ n: i + 1, email: `seed-buyer-${pad(i + 1)}@example.com`, username: `seed-buyer-${pad(i + 1)}` })),
   };
 
+  const orderable: Orderable[] = [];
+  const sellerSessions = new Map<string, { session: Session; email: string }>();
   await pool(plan.sellers, options.concurrency, async (s) => {
     bar.update({ step: s.username });
     let session = await account('seller accounts', s.email, s.username);
+    sellerSessions.set(s.username, { session, email: s.email });
     try {
       const profile = fakeSeller(s.faker, s.category);
       await api.call('becomeSeller', 'mutation($input: BecomeSellerInput!) { becomeSeller(input: $input) { id } }', { input: profile }, session.token);
@@ -336,15 +364,94 @@ async function seed(api: Api, options: Options, grantAdmin: (email: string) => P
       tally.add('gigs', !found);
       if (found && before !== status) tally.add('gigs moved on in the workflow', true);
       tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
+      if (status === 'PUBLISHED') orderable.push({ id, title: gig.input.title, seller: s.username });
+      bar.increment();
+    }
+    sellerSessions.set(s.username, { session, email: s.email });
+  });
+
+  // Sorted by seller and title, so that each buyer's n-th order picks the same gig on every run (its key depends on it).
+  orderable.sort((a, b) => a.seller.localeCompare(b.seller) || a.title.localeCompare(b.title));
+  await pool(plan.buyers, options.concurrency, async (b) => {
+    bar.update({ step: b.username });
+    let buyer = await account('buyer accounts', b.email, b.username);
+    bar.increment();
+    // What earlier runs ordered (a repeated key returns one of these).
+    const earlier = await api.call<{ me: { orders: { edges: { node: { id: string } }[] } } | null }>(
+      'me.orders',
+      '{ me { orders(role: BUYER, first: 100) { edges { node { id } } } } }',
+      {},
+      buyer.token,
+    );
+    const ordered = new Set(earlier.me?.orders.edges.map((e) => e.node.id) ?? []);
+    for (let j = 1; j <= options.ordersPerBuyer; j++) {
+      if (orderable.length === 0) {
+        bar.increment();
+        continue;
+      }
+      const faker = new Faker({ locale: [en] });
+      faker.seed([options.seed, 3, b.n, j]);
+      const gig = faker.helpers.arrayElement(orderable);
+      const target = faker.helpers.weightedArrayElement(ORDER_WEIGHTS);
+      bar.update({ step: `${b.username}: order ${j}` });
+      buyer = await fresh(buyer, b.email);
+      const seller = sellerSessions.get(gig.seller)!;
+      seller.session = await fresh(seller.session, seller.email);
+      const order = await placeDemoOrder(api, buyer, gig, `seed-${options.seed}-${b.username}-${j}`, faker.lorem.sentence());
+      tally.add('orders', !ordered.has(order.id));
+      const stage = await advanceOrder(api, order.id, order.status, target, buyer, seller.session);
+      tally.orderStages.set(stage, (tally.orderStages.get(stage) ?? 0) + 1);
       bar.increment();
     }
   });
+}
 
-  await pool(plan.buyers, options.concurrency, async (b) => {
-    bar.update({ step: b.username });
-    await account('buyer accounts', b.email, b.username);
-    bar.increment();
-  });
+/** Orders a gig with a deterministic key: a repeat returns the first order. Waits while orders learns of the gig. */
+async function placeDemoOrder(api: Api, buyer: Session, gig: Orderable, key: string, requirements: string): Promise<{ id: string; status: string }> {
+  for (let waited = 0; ; waited += 250) {
+    try {
+      const { placeOrder } = await api.call<{ placeOrder: { id: string; status: string } }>(
+        'placeOrder',
+        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }',
+        { input: { gigId: gig.id, requirements, paymentMethod: DEMO_PAYMENT_METHOD } },
+        buyer.token,
+        { 'idempotency-key': key },
+      );
+      return placeOrder;
+    } catch (err) {
+      // orders learns of a newly published gig from gigs' events: NOT_FOUND until it has.
+      if (!(err instanceof ApiError && err.code === 'NOT_FOUND') || waited >= 30_000) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+/** The steps from PLACED to each demo stage; an order off that path (moved by someone) is left as it is. */
+const ORDER_PATHS: Record<OrderStage, string[]> = {
+  PLACED: ['PLACED'],
+  IN_PROGRESS: ['PLACED', 'IN_PROGRESS'],
+  DELIVERED: ['PLACED', 'IN_PROGRESS', 'DELIVERED'],
+  COMPLETED: ['PLACED', 'IN_PROGRESS', 'DELIVERED', 'COMPLETED'],
+  CANCELLED: ['PLACED', 'CANCELLED'],
+};
+
+async function advanceOrder(api: Api, orderId: string, status: string, target: OrderStage, buyer: Session, seller: Session): Promise<string> {
+  const path = ORDER_PATHS[target];
+  let at = path.indexOf(status);
+  if (at < 0) return status;
+  while (at < path.length - 1) {
+    const next = path[at + 1];
+    const [mutation, token, call, signature, args] =
+      next === 'IN_PROGRESS' ? ['startOrder', seller.token, 'startOrder(orderId: $orderId)', '($orderId: ID!)', { orderId }]
+      : next === 'DELIVERED' ? ['deliverOrder', seller.token, 'deliverOrder(input: $input)', '($input: DeliverOrderInput!)', { input: { orderId, message: 'Here is the work, as agreed. Tell me if anything should change.' } }]
+      : next === 'COMPLETED' ? ['approveDelivery', buyer.token, 'approveDelivery(orderId: $orderId)', '($orderId: ID!)', { orderId }]
+      : ['cancelOrder', buyer.token, 'cancelOrder(orderId: $orderId, reason: "Ordered by mistake.")', '($orderId: ID!)', { orderId }];
+    const data = await api.call<Record<string, { status: string }>>(mutation, `mutation${signature} { ${call} { status } }`, args, token);
+    status = data[mutation]!.status;
+    if (status !== next) throw new Error(`${mutation} left order ${orderId} ${status}, expected ${next}`);
+    at += 1;
+  }
+  return status;
 }
 
 /** The moderation steps from `status` to `target` (DRAFT → PENDING_REVIEW → PUBLISHED → PAUSED, or → REJECTED). */
@@ -392,6 +499,7 @@ function summary(api: Api, options: Options, tally: Tally, seconds: number): str
       what === 'gigs moved on in the workflow' ? `  ${what.padEnd(width)}  ${String(created).padStart(7)}` : `  ${what.padEnd(width)}  ${String(created).padStart(7)}  ${String(existing).padStart(13)}`,
     ),
     `  gigs by status: ${[...tally.statuses.entries()].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(', ') || '—'}`,
+    `  orders by status: ${[...tally.orderStages.entries()].sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(', ') || '—'}`,
     '',
     `Sign in (signIn, login = email or username) with password "${options.password}":`,
     `  admin:   ${ADMIN.email} (username ${ADMIN.username}, role admin)`,
@@ -452,7 +560,7 @@ async function main(): Promise<number> {
   }
 
   const tally = new Tally();
-  const total = 1 + options.sellers * (1 + options.gigsPerSeller) + options.buyers;
+  const total = 1 + options.sellers * (1 + options.gigsPerSeller) + options.buyers * (1 + options.ordersPerBuyer);
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: 'seeding {bar} {value}/{total} | {step}', hideCursor: true, clearOnComplete: false, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,

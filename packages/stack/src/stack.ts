@@ -4,6 +4,8 @@ import { removeEventTopology, removeRedisKeys } from '@jobgraph/kit/testing';
 import { startRouter, loadRouterConfig, type RunningRouter } from '@jobgraph/router';
 import { SUBGRAPHS } from './subgraphs.js';
 
+export type { RunningRouter };
+
 export interface StackOptions {
   /** Environment for every service (defaults: process.env). */
   env?: Record<string, string | undefined>;
@@ -97,4 +99,16 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     if (options.freshDatabases) await cleanUp().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Another router instance in front of a running stack's subgraphs, sharing its Redis (live subscriptions and presence
+ * fan out across instances): what tests and benchmarks of several routers use. Stop it before the stack.
+ */
+export function startRouterInstance(stack: RunningStack, options: { port?: number; env?: Record<string, string> } = {}): Promise<RunningRouter> {
+  return startRouter({
+    config: loadRouterConfig({ ...stack.env, ...options.env }),
+    subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
+    port: options.port ?? 0,
+  });
 }

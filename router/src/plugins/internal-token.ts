@@ -9,7 +9,8 @@ type ReceiveOptions = Parameters<NonNullable<RemoteGraphQLDataSource<RouterConte
 
 /**
  * The router's side of the subgraph trust boundary: every fetch carries a short-lived token signed for that
- * subgraph (caller, roles, scopes, correlation id, client IP), plus the correlation id and the client's cookies;
+ * subgraph (caller, roles, scopes, correlation id, client IP), plus the correlation id, the client's cookies and
+ * Idempotency-Key;
  * cookies a subgraph sets (auth's session cookies) are passed back to the client.
  */
 export class InternalTokenDataSource extends RemoteGraphQLDataSource<RouterContext> {
@@ -38,6 +39,7 @@ export class InternalTokenDataSource extends RemoteGraphQLDataSource<RouterConte
     headers.set('x-correlation-id', correlationId);
     if (context.cookieHeader) headers.set('cookie', context.cookieHeader);
     if (context.userAgent) headers.set('x-client-user-agent', context.userAgent);
+    if (context.idempotencyKey) headers.set('idempotency-key', context.idempotencyKey);
   }
 
   /** A subgraph that cannot be reached is an outage (UNAVAILABLE), not a bug: the other subgraphs' data still returns. */

@@ -10,6 +10,7 @@ export { loadUsersConfig, usersEnv, type UsersConfig, type UsersServices };
 export { entities as usersEntities } from './entities/index.js';
 export { migrations as usersMigrations } from './migrations/index.js';
 export * from './domain/seller-profile-rules.js';
+export * from './domain/seller-stats.js';
 
 /** The users subgraph: buyer and seller profiles, joined onto auth's User. */
 export function usersSubgraph(config: UsersConfig): SubgraphDefinition<UsersServices> {

@@ -43,6 +43,18 @@ export class EventRecorder {
 
 const BATCH = 100;
 const POLL_MS = 1_000;
+/** How often the relay deletes published rows older than the retention, and how many per statement. */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 1_000;
+
+export interface OutboxRelayOptions {
+  /**
+   * How long a published event stays in the outbox (for an operator to look at) before the relay deletes it.
+   * Some carry single-use tokens for the mailer (auth's verification and reset events), so they must not stay forever.
+   * Default 24 h; 0 deletes them at the next prune.
+   */
+  retentionMs?: number;
+}
 
 /**
  * Publishes committed outbox rows. Pokes after each commit make it prompt; a slow poll picks up anything a
@@ -60,7 +72,10 @@ export class OutboxRelay {
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly namespace: string,
+    private readonly options: OutboxRelayOptions = {},
   ) {}
+
+  private lastPrune = 0;
 
   start(): void {
     this.timer = setInterval(() => this.poke(), POLL_MS);
@@ -96,10 +111,10 @@ export class OutboxRelay {
           const rows: Array<{ id: string; type: string; envelope: EventEnvelope }> = await em.execute(
             `select id, type, envelope from outbox_event where published_at is null order by created_at limit ${BATCH} for update skip locked`,
           );
-          for (const row of rows) {
-            const envelope = typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as EventEnvelope) : row.envelope;
-            await this.bus.publish(exchangeFor(this.namespace, envelope.producer, envelope.type), envelope);
-          }
+          const envelopes = rows.map((row) => (typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as EventEnvelope) : row.envelope));
+          // The whole batch is confirmed together; if any confirm fails, none is marked and all go again (consumers
+          // are idempotent, so a duplicate is harmless; a loss is not).
+          await this.bus.publishAll(envelopes.map((event) => ({ exchange: exchangeFor(this.namespace, event.producer, event.type), event })));
           if (rows.length > 0) {
             // Knex expands an array bound to `?` into a list (`in (?, ?)`); `= any(?)` would become `any('a', 'b')`,
             // fail, roll the marking back and have every poll publish the same events again.
@@ -111,13 +126,35 @@ export class OutboxRelay {
           this.failing = false;
           this.log.info('outbox relay recovered');
         }
-        if (published < BATCH) return;
+        if (published < BATCH) break;
+      }
+      if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+        this.lastPrune = Date.now();
+        await this.prune();
       }
     } catch (err) {
       // Log the first failure of an outage, not every poll: events stay in the outbox until the broker is back.
       if (!this.failing) this.log.warn({ err: (err as Error).message }, 'outbox relay cannot publish yet; events wait in the outbox');
       this.failing = true;
     }
+  }
+
+  /** Deletes published events older than the retention, a batch at a time (unpublished ones are never touched). */
+  async prune(): Promise<number> {
+    const retentionMs = this.options.retentionMs ?? 24 * 3_600_000;
+    let total = 0;
+    for (;;) {
+      const rows: unknown[] = await this.orm.em.fork().execute(
+        `delete from outbox_event where id in (
+           select id from outbox_event where published_at is not null and published_at < now() - ? * interval '1 millisecond' limit ${PRUNE_BATCH}
+         ) returning id`,
+        [retentionMs],
+      );
+      total += rows.length;
+      if (rows.length < PRUNE_BATCH) break;
+    }
+    if (total > 0) this.log.debug({ deleted: total }, 'pruned published outbox events');
+    return total;
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 /** Bounds of every list in the API: a client cannot ask for an unbounded page. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -79,6 +80,20 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
     // fall through
   }
   throw new BadUserInputError('after', 'after is not a cursor this list issued.');
+}
+
+/**
+ * The cursor of a newest-first list ordered by (timestamp, id) — what most lists here are — checked and parsed;
+ * null when absent. Pair it with `toConnection(rows, size, (r) => [r.createdAt.toISOString(), r.id])`.
+ */
+export function decodeTimeIdCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
+  const values = decodeCursor(cursor, 2);
+  if (!values) return null;
+  const [at, id] = values;
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) {
+    throw new BadUserInputError('after', 'after is not a cursor this list issued.');
+  }
+  return { at: new Date(at), id };
 }
 
 /** Builds a connection from `size + 1` fetched rows (the extra row only tells whether a next page exists). */

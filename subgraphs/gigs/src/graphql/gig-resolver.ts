@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PageArgs,
   decodeCursor,
+  decodeTimeIdCursor,
   eventsOf,
   isAdmin,
   isUuid,
@@ -310,16 +311,13 @@ export class UserGigsResolver {
   })
   async gigs(@Root() user: UserRef, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: GigsContext): Promise<Connection<Gig>> {
     const size = pageSize(args.first);
-    const after = decodeCursor(args.after, 2);
+    const after = decodeTimeIdCursor(args.after);
     const all = canManage(ctx.caller, user.id);
     const where = ['g.seller_id = ?::uuid', 'g.deleted_at is null', ...(all ? [] : [`g.status = '${GigStatus.PUBLISHED}'`])];
     const params: unknown[] = [user.id];
     if (after) {
-      if (typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0])) || typeof after[1] !== 'string' || !isUuid(after[1])) {
-        throw new BadUserInputError('after', 'after is not a cursor this list issued.');
-      }
       where.push('(g.created_at, g.id) < (?::timestamptz, ?::uuid)');
-      params.push(after[0], after[1]);
+      params.push(after.at.toISOString(), after.id);
     }
     const rows: GigRow[] = await ctx.em.execute(
       `select ${GIG_COLUMNS} from gig g where ${where.join(' and ')} order by g.created_at desc, g.id desc limit ?`,

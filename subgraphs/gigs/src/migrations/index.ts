@@ -2,8 +2,10 @@
 import type { MigrationEntry } from '@jobgraph/kit';
 import { Migration20261121235226 } from './Migration20261121235226.js';
 import { Migration20261121235235 } from './Migration20261121235235.js';
+import { Migration20261122020746 } from './Migration20261122020746.js';
 
 export const migrations: MigrationEntry[] = [
   { name: 'Migration20261121235226', class: Migration20261121235226 },
   { name: 'Migration20261121235235', class: Migration20261121235235 },
+  { name: 'Migration20261122020746', class: Migration20261122020746 },
 ];

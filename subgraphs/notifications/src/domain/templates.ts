@@ -280,7 +280,8 @@ export function offerMessage(site: Site, data: OfferSent, names: OrderParties): 
 }
 
 export function reviewMessage(site: Site, data: ReviewCreated, recipientName: string | null): Message {
-  const path = `/gigs/${data.gigId}`;
+  // The gig page shows its reviews; a custom offer's review has no gig, so its order is the place to see it.
+  const path = data.gigId ? `/gigs/${data.gigId}` : data.orderId ? `/orders/${data.orderId}` : '/reviews';
   const stars = data.rating === 1 ? '1 star' : `${data.rating} stars`;
   return render({
     kind: NotificationKind.REVIEW_RECEIVED,

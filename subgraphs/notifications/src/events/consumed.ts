@@ -97,7 +97,10 @@ export const offerSent = z.object({
 
 export const reviewCreated = z.object({
   reviewId: uuid,
-  gigId: uuid,
+  /** The order reviewed (reviews sends it; the link when the order had no gig). */
+  orderId: uuid.nullish(),
+  /** Null for a review of a custom offer that named no gig. */
+  gigId: uuid.nullish(),
   /** Who is reviewed (the seller for a buyer's review, the buyer for a seller's): the one notified. */
   revieweeId: uuid,
   reviewerUsername: username,

@@ -96,7 +96,7 @@ export class UserProfilesResolver {
   @FieldResolver(() => BuyerProfile, { nullable: true, description: 'The user\'s buyer profile (every user has one once registration is processed).' })
   async buyer(@Root() user: UserRef, @Ctx() ctx: UsersContext): Promise<BuyerProfile | null> {
     const b = await buyerLoader(ctx).load(user.id);
-    return b ? { username: b.username, memberSince: b.createdAt } : null;
+    return b ? { username: b.username, memberSince: b.createdAt, rating: { count: b.ratingCount, average: averageRating(b.ratingSum, b.ratingCount) } } : null;
   }
 
   @FieldResolver(() => SellerProfile, { nullable: true, description: 'The user\'s seller page; null until they become a seller.' })

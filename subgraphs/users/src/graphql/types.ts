@@ -25,6 +25,14 @@ export class UserRef {
   id!: string;
 }
 
+@ObjectType({ description: 'Average star rating and how many reviews it is based on.' })
+export class RatingSummary {
+  @Field(() => Int, { description: 'Number of reviews.' })
+  count!: number;
+  @Field(() => Float, { nullable: true, description: 'Average of 1–5 stars, rounded to two decimals; null without reviews.' })
+  average!: number | null;
+}
+
 @ObjectType({ description: 'The buying side of a user; every user has one.' })
 export class BuyerProfile {
   @Field(() => String, { description: 'The user\'s public handle.' })
@@ -32,6 +40,9 @@ export class BuyerProfile {
 
   @Field(() => Date, { description: 'When the user joined.' })
   memberSince!: Date;
+
+  @Field(() => RatingSummary, { description: 'Rating from sellers\' reviews of the user as a buyer (hidden reviews left out).' })
+  rating!: RatingSummary;
 }
 
 @ObjectType({ description: 'A language the seller speaks.' })
@@ -87,14 +98,6 @@ export class SellerStats {
   earnings!: Money;
 }
 
-@ObjectType({ description: 'Average star rating and how many reviews it is based on.' })
-export class RatingSummary {
-  @Field(() => Int, { description: 'Number of reviews.' })
-  count!: number;
-  @Field(() => Float, { nullable: true, description: 'Average of 1–5 stars, rounded to two decimals; null without reviews.' })
-  average!: number | null;
-}
-
 @ObjectType({ description: 'A seller\'s public page.' })
 export class SellerProfile {
   @Field(() => ID, { description: 'The seller\'s user id.' })
@@ -125,7 +128,7 @@ export class SellerProfile {
   responseTimeHours!: number;
   @Field(() => SellerStats, { description: 'Work counters.' })
   stats!: SellerStats;
-  @Field(() => RatingSummary, { description: 'Rating from buyers\' reviews.' })
+  @Field(() => RatingSummary, { description: 'Rating from buyers\' reviews of the user as a seller (hidden reviews left out).' })
   rating!: RatingSummary;
   @Field(() => Date, { description: 'When the user became a seller.' })
   createdAt!: Date;
