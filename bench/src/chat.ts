@@ -12,7 +12,6 @@
  * (chat-clients.ts): of each pair, one participant listens on router A, the other on router B, so every message
  * crosses instances through Redis. See bench/README.md.
  */
-import { parseArgs } from 'node:util';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign, type JsonWebKey } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -20,38 +19,22 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { RunningStack, RunningRouter } from '@jobgraph/stack';
 import type { ClientCommand, ClientReply, Receipt, SocketSpec } from './chat-clients.js';
-import { fmt, percentile, positiveNumber, scriptArgs, table } from './load.js';
+import { parseFlags, positiveNumber, stopOnSignal } from './cli.js';
+import { fmt, percentile, table } from './load.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
 const USAGE = 'usage: node bench/dist/chat.js [--subscribers 1000,5000] [--rate msgs/s=20] [--duration s=20]';
-let sizes: number[];
-let rate: number;
-let duration: number;
-try {
-  const { values: flags } = parseArgs({
-    args: scriptArgs(),
-    options: {
-      subscribers: { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  sizes = (flags.subscribers ?? '1000,5000').split(',').map((s) => Math.round(positiveNumber('subscribers', s.trim(), 0, 2)));
-  sizes = sizes.map((n) => n + (n % 2)).sort((a, b) => a - b);
-  rate = positiveNumber('rate', flags.rate, 20, 1);
-  duration = positiveNumber('duration', flags.duration, 20, 1);
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
-}
+const { sizes, rate, duration } = parseFlags(USAGE, ['subscribers', 'rate', 'duration'], (flags) => ({
+  sizes: (flags.subscribers ?? '1000,5000')
+    .split(',')
+    .map((s) => Math.round(positiveNumber('subscribers', s.trim(), 0, 2)))
+    .map((n) => n + (n % 2))
+    .sort((a, b) => a - b),
+  rate: positiveNumber('rate', flags.rate, 20, 1),
+  duration: positiveNumber('duration', flags.duration, 20, 1),
+}));
 
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -348,18 +331,10 @@ async function run(n: number, users: BenchUser[], conversations: string[], route
 
 let stack: RunningStack | null = null;
 let routerB: RunningRouter | null = null;
-let stopping: Promise<void> | null = null;
-const stop = (): Promise<void> =>
-  (stopping ??= (async () => {
-    await routerB?.stop().catch((err: unknown) => console.error('could not stop router B:', err));
-    await stack?.stop();
-  })());
-const onSignal = (signal: NodeJS.Signals): void => {
-  log(`${signal}: stopping…`);
-  stop().finally(() => process.exit(130));
-};
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
+const { stop, release } = stopOnSignal('stopping', async () => {
+  await routerB?.stop().catch((err: unknown) => console.error('could not stop router B:', err));
+  await stack?.stop();
+});
 
 let exitCode = 0;
 try {
@@ -429,7 +404,6 @@ try {
   exitCode = 1;
 } finally {
   await stop();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  release();
 }
 process.exit(exitCode);

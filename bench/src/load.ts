@@ -1,6 +1,7 @@
 /**
  * What every benchmark here shares: a target (one HTTP GraphQL request and how to check its answer), a check of one
- * response, a measured autocannon run in a worker thread (`load-worker.ts`), flags, percentiles and the printed table.
+ * response, a measured autocannon run in a worker thread (`load-worker.ts`), percentiles and the printed table. Flags
+ * and the run around `main`: `cli.ts`.
  */
 import { Worker } from 'node:worker_threads';
 import type { LoadJob, LoadProgress, LoadResult, WorkerMessage } from './load-worker.js';
@@ -92,21 +93,6 @@ export async function measure(target: Target, settings: LoadSettings, onProgress
     if (refresher) clearInterval(refresher);
     await worker.terminate();
   }
-}
-
-/** A number flag (`raw` as given, `fallback` when absent). */
-export function positiveNumber(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${raw}")`);
-  return value;
-}
-
-/** The arguments after the script name; `pnpm <script> -- --flag` may pass the `--` through. */
-export function scriptArgs(): string[] {
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--') argv.shift();
-  return argv;
 }
 
 export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');

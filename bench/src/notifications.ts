@@ -16,7 +16,6 @@
  * Asserts nothing about time. Exits 1 when the stack cannot start, a wait runs out, or any event did not produce
  * exactly two accepted emails (one to the buyer, one to the seller); 2 for bad flags.
  */
-import { parseArgs } from 'node:util';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -26,37 +25,18 @@ import { SMTPServer } from 'smtp-server';
 import pg from 'pg';
 import type { RunningStack } from '@jobgraph/stack';
 import type { RunningSubgraph } from '@jobgraph/kit';
-import { fmt, percentile, positiveNumber, scriptArgs, table } from './load.js';
+import { GaveUp, parseFlags, positiveNumber, runBenchmark, stopOnSignal, wholeNumber } from './cli.js';
+import { fmt, percentile, table } from './load.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
 const USAGE = 'usage: node bench/dist/notifications.js [--events n=2000] [--rate events/s (default: unlimited)] [--warmup n=100]';
-let eventCount: number;
-let rate: number;
-let warmupCount: number;
-try {
-  const { values: flags } = parseArgs({
-    args: scriptArgs(),
-    options: {
-      events: { type: 'string' },
-      rate: { type: 'string' },
-      warmup: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  eventCount = Math.round(positiveNumber('events', flags.events, 2_000, 1));
-  rate = positiveNumber('rate', flags.rate, Infinity, 1);
-  warmupCount = Math.round(positiveNumber('warmup', flags.warmup, 100, 0));
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
-}
+const { eventCount, rate, warmupCount } = parseFlags(USAGE, ['events', 'rate', 'warmup'], (flags) => ({
+  eventCount: wholeNumber('events', flags.events, 2_000, 1),
+  rate: positiveNumber('rate', flags.rate, Infinity, 1),
+  warmupCount: wholeNumber('warmup', flags.warmup, 100, 0),
+}));
 
 const log = (line: string): void => console.log(line);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -311,11 +291,6 @@ const minus = (a: Consumed, b: Consumed): Consumed => ({ processed: a.processed 
 
 const tty = process.stderr.isTTY;
 
-/** A wait that ran out: its message says what was awaited and how far it got. */
-class GaveUp extends Error {
-  override name = 'GaveUp';
-}
-
 /**
  * Waits until `done()`, printing `status()` (every 0.5 s on a terminal, else every 5 s). Gives up (throws) when
  * `progress()` has not moved for `stallMs`, or after `maxMs` in all.
@@ -414,32 +389,24 @@ async function main(): Promise<number> {
   let stack: RunningStack | undefined;
   let second: RunningSubgraph<unknown> | undefined;
   let amqp: ChannelModel | undefined;
-  let stopping: Promise<void> | undefined;
   /** Set when a wait gave up: handlers may be stuck holding their connections. */
   let stalled = false;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      await amqp?.close().catch(() => undefined);
-      if (stalled) {
-        // Stop both instances taking events first, so retried events do not get stuck again while the first one
-        // stops; stuck handlers still hold their connections until the pool's 60 s acquire timeout.
-        log('(stuck event handlers keep their connections until the pool gives up, after 60 s: stopping takes a minute or two)');
-        await Promise.all([second, stack?.subgraphs.notifications].map((s) => s?.bus.close(0).catch(() => undefined)));
-      }
-      try {
-        // The second instance first: the stack drops the database and the namespace's queues when it stops.
-        await second?.stop().catch((err: unknown) => console.error('could not stop the second notifications instance:', err));
-        await stack?.stop();
-      } finally {
-        await mail.stop();
-      }
-    })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping…`);
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { finish } = stopOnSignal('stopping', async () => {
+    await amqp?.close().catch(() => undefined);
+    if (stalled) {
+      // Stop both instances taking events first, so retried events do not get stuck again while the first one
+      // stops; stuck handlers still hold their connections until the pool's 60 s acquire timeout.
+      log('(stuck event handlers keep their connections until the pool gives up, after 60 s: stopping takes a minute or two)');
+      await Promise.all([second, stack?.subgraphs.notifications].map((s) => s?.bus.close(0).catch(() => undefined)));
+    }
+    try {
+      // The second instance first: the stack drops the database and the namespace's queues when it stops.
+      await second?.stop().catch((err: unknown) => console.error('could not stop the second notifications instance:', err));
+      await stack?.stop();
+    } finally {
+      await mail.stop();
+    }
+  });
   try {
     await mail.start();
     log(`SMTP server (smtp-server) at ${mail.url}`);
@@ -682,19 +649,8 @@ async function main(): Promise<number> {
     log('machine (PostgreSQL and RabbitMQ too): compare runs only on the same, otherwise idle machine.');
     return ok ? 0 : 1;
   } finally {
-    log('');
-    log('stopping…');
-    await stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await finish();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (err) {
-  console.error(err instanceof GaveUp ? `FAILED: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-}
-// Connections the services leave behind (pools, AMQP) must not keep a finished benchmark alive.
-setTimeout(() => process.exit(), 2_000).unref();
+await runBenchmark(main);

@@ -18,7 +18,6 @@
  * Asserts nothing about time. Exits 1 when the stack cannot start, a check fails, a wait runs out or any measured
  * request failed; 2 for bad flags.
  */
-import { parseArgs } from 'node:util';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,7 +27,8 @@ import { connect, type ChannelModel } from 'amqplib';
 import pg from 'pg';
 import type { RunningStack } from '@jobgraph/stack';
 import type { RunningSubgraph } from '@jobgraph/kit';
-import { errorsOf, fmt, measure, percentile, positiveNumber, scriptArgs, table, type LoadProgress, type LoadResult, type Target } from './load.js';
+import { GaveUp, parseFlags, runBenchmark, stopOnSignal, wholeNumber } from './cli.js';
+import { errorsOf, fmt, measure, percentile, table, type LoadProgress, type LoadResult, type Target } from './load.js';
 
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs, every subgraph
 // counts its SQL statements, and the buyers' access tokens outlive the run (the default is 15 minutes).
@@ -42,40 +42,21 @@ process.env.ACCESS_TOKEN_TTL_SECONDS ??= '3600';
 
 const USAGE = `usage: node bench/dist/orders.js [--clients n=50] [--duration seconds=20] [--warmup seconds=3]
                              [--buyers n (default: one per client)] [--gigs n=10] [--cpu-profile file.cpuprofile]`;
-let clients: number;
-let duration: number;
-let warmup: number;
-let buyerCount: number;
-let gigCount: number;
-let cpuProfile: string | undefined;
-try {
-  const { values: flags } = parseArgs({
-    args: scriptArgs(),
-    options: {
-      clients: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      buyers: { type: 'string' },
-      gigs: { type: 'string' },
-      'cpu-profile': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  clients = Math.round(positiveNumber('clients', flags.clients, 50, 1));
-  duration = Math.round(positiveNumber('duration', flags.duration, 20, 1));
-  warmup = Math.round(positiveNumber('warmup', flags.warmup, 3, 0));
-  buyerCount = Math.round(positiveNumber('buyers', flags.buyers, clients, 1));
-  gigCount = Math.round(positiveNumber('gigs', flags.gigs, 10, 1));
-  cpuProfile = flags['cpu-profile'];
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
-}
+const { clients, duration, warmup, buyerCount, gigCount, cpuProfile } = parseFlags(
+  USAGE,
+  ['clients', 'duration', 'warmup', 'buyers', 'gigs', 'cpu-profile'],
+  (flags) => {
+    const clients = wholeNumber('clients', flags.clients, 50, 1);
+    return {
+      clients,
+      duration: wholeNumber('duration', flags.duration, 20, 1),
+      warmup: wholeNumber('warmup', flags.warmup, 3, 0),
+      buyerCount: wholeNumber('buyers', flags.buyers, clients, 1),
+      gigCount: wholeNumber('gigs', flags.gigs, 10, 1),
+      cpuProfile: flags['cpu-profile'],
+    };
+  },
+);
 
 const log = (line: string): void => console.log(line);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -103,10 +84,6 @@ const REQUIREMENTS = 'A logo for my bakery, in blue, with a croissant. Vector fi
 
 // ---------------------------------------------------------------------------------------------------------------
 // Waiting (progress on a terminal every 0.5 s, else every 5 s; gives up after `maxMs`)
-
-class GaveUp extends Error {
-  override name = 'GaveUp';
-}
 
 async function waitUntil(what: string, done: () => Promise<boolean>, status: () => string, maxMs = 30_000): Promise<void> {
   const started = Date.now();
@@ -403,19 +380,11 @@ async function main(): Promise<number> {
   let stack: RunningStack | undefined;
   let tap: Awaited<ReturnType<typeof tapOrderPlaced>> | undefined;
   let ordersDb: pg.Pool | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      await tap?.close().catch(() => undefined);
-      await ordersDb?.end().catch(() => undefined);
-      await stack?.stop();
-    })());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping the stack…`);
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { finish } = stopOnSignal('stopping the stack', async () => {
+    await tap?.close().catch(() => undefined);
+    await ordersDb?.end().catch(() => undefined);
+    await stack?.stop();
+  });
   try {
     stack = await startStack({ freshDatabases: true, freePorts: true, env: process.env, onProgress: (line) => log(`  ${line}`) });
     const orders = stack.subgraphs.orders;
@@ -749,19 +718,8 @@ async function main(): Promise<number> {
     log('the same, otherwise idle machine (see "everything else" above). Nothing about time is asserted.');
     return failed > 0 || consumerLag.length < rows.length ? 1 : 0;
   } finally {
-    log('');
-    log('stopping the stack…');
-    await stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await finish();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (err) {
-  console.error(err instanceof GaveUp ? `FAILED: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-}
-// Connections the services leave behind (pools, AMQP) must not keep a finished benchmark alive.
-setTimeout(() => process.exit(), 2_000).unref();
+await runBenchmark(main);

@@ -16,10 +16,11 @@
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { RunningStack } from '@jobgraph/stack';
-import { errorsOf, fmt, measure, positiveNumber, scriptArgs, table, verify, type LoadResult, type LoadSettings, type Target } from './load.js';
+import { LOAD_FLAGS, loadSettings, parseFlags, runBenchmark, stopOnSignal, wholeNumber } from './cli.js';
+import { errorsOf, fmt, measure, table, verify, type LoadResult, type Target } from './load.js';
 
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -30,43 +31,17 @@ process.env.LOG_LEVEL ??= 'warn';
 
 const USAGE = `usage: node bench/dist/reviews.js [--reviews n=1000000] [--gigs n=2000] [--sellers n=20] [--reviewers n=100]
                               [--duration seconds=10] [--connections n=16] [--warmup seconds=2]`;
-let reviewCount: number;
-let gigCount: number;
-let sellerCount: number;
-let reviewerCount: number;
-let settings: LoadSettings;
-try {
-  const { values: flags } = parseArgs({
-    args: scriptArgs(),
-    options: {
-      reviews: { type: 'string' },
-      gigs: { type: 'string' },
-      sellers: { type: 'string' },
-      reviewers: { type: 'string' },
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      warmup: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  reviewCount = Math.round(positiveNumber('reviews', flags.reviews, 1_000_000, 1_000));
-  gigCount = Math.round(positiveNumber('gigs', flags.gigs, 2_000, 10));
-  sellerCount = Math.round(positiveNumber('sellers', flags.sellers, 20, 1));
-  reviewerCount = Math.round(positiveNumber('reviewers', flags.reviewers, 100, 2));
-  settings = {
-    duration: Math.round(positiveNumber('duration', flags.duration, 10, 1)),
-    connections: Math.round(positiveNumber('connections', flags.connections, 16, 1)),
-    warmup: Math.round(positiveNumber('warmup', flags.warmup, 2, 0)),
-  };
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
-}
+const { reviewCount, gigCount, sellerCount, reviewerCount, settings } = parseFlags(
+  USAGE,
+  ['reviews', 'gigs', 'sellers', 'reviewers', ...LOAD_FLAGS],
+  (flags) => ({
+    reviewCount: wholeNumber('reviews', flags.reviews, 1_000_000, 1_000),
+    gigCount: wholeNumber('gigs', flags.gigs, 2_000, 10),
+    sellerCount: wholeNumber('sellers', flags.sellers, 20, 1),
+    reviewerCount: wholeNumber('reviewers', flags.reviewers, 100, 2),
+    settings: loadSettings(flags, { duration: 10, connections: 16, warmup: 2 }),
+  }),
+);
 
 const log = (line: string): void => console.log(line);
 
@@ -348,14 +323,7 @@ async function main(): Promise<number> {
     `${settings.duration} s per run after ${settings.warmup} s warm-up, ${settings.connections} connections`);
   log('starting the stack (fresh databases, free ports)…');
   let stack: RunningStack | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= stack ? stack.stop() : Promise.resolve());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping the stack…`);
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { finish } = stopOnSignal('stopping the stack', () => (stack ? stack.stop() : Promise.resolve()));
   try {
     stack = await startStack({ freshDatabases: true, freePorts: true, env: process.env, onProgress: (line) => log(`  ${line}`) });
     if (!stack.subgraphs.reviews) throw new Error(`expected a reviews subgraph, got ${Object.keys(stack.subgraphs).join(', ')}`);
@@ -463,19 +431,8 @@ async function main(): Promise<number> {
     }
     return failed > 0 ? 1 : 0;
   } finally {
-    log('');
-    log('stopping the stack…');
-    await stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await finish();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (err) {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-}
-// Connections the services leave behind (pools, AMQP) must not keep a finished benchmark alive.
-setTimeout(() => process.exit(), 2_000).unref();
+await runBenchmark(main);

@@ -9,11 +9,11 @@
  * each path, then measures each path with autocannon (in a worker thread) and prints a table. Asserts nothing
  * about time. Exits 1 when the stack cannot start, a check fails or any measured request failed.
  */
-import { parseArgs } from 'node:util';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { RunningStack } from '@jobgraph/stack';
-import { errorsOf, fmt, measure as measureTarget, positiveNumber, scriptArgs, table, verify as verifyTarget, type LoadResult, type Target } from './load.js';
+import { LOAD_FLAGS, loadSettings, parseFlags, runBenchmark, stopOnSignal } from './cli.js';
+import { errorsOf, fmt, measure as measureTarget, table, verify as verifyTarget, type LoadResult, type Target } from './load.js';
 
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -25,31 +25,7 @@ process.env.ACCESS_TOKEN_TTL_SECONDS ??= '3600';
 // Options
 
 const USAGE = 'usage: node bench/dist/router-overhead.js [--duration seconds=10] [--connections n=16] [--warmup seconds=2]';
-let duration: number;
-let connections: number;
-let warmup: number;
-try {
-  const { values: flags } = parseArgs({
-    args: scriptArgs(),
-    options: {
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      warmup: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  duration = Math.round(positiveNumber('duration', flags.duration, 10, 1));
-  connections = Math.round(positiveNumber('connections', flags.connections, 16, 1));
-  warmup = Math.round(positiveNumber('warmup', flags.warmup, 2, 0));
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
-}
+const { duration, connections, warmup } = parseFlags(USAGE, LOAD_FLAGS, (flags) => loadSettings(flags, { duration: 10, connections: 16, warmup: 2 }));
 
 const log = (line: string): void => console.log(line);
 
@@ -138,14 +114,7 @@ async function main(): Promise<number> {
   log(`router-overhead: duration ${duration} s, warm-up ${warmup} s, ${connections} connections`);
   log('starting the stack (fresh databases, free ports)…');
   let stack: RunningStack | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= stack ? stack.stop() : Promise.resolve());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping the stack…`);
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { finish } = stopOnSignal('stopping the stack', () => (stack ? stack.stop() : Promise.resolve()));
   try {
     stack = await startStack({ freshDatabases: true, freePorts: true, env: process.env, onProgress: (line) => log(`  ${line}`) });
     const authUrl = stack.subgraphs.auth?.url;
@@ -249,19 +218,8 @@ async function main(): Promise<number> {
     const failed = report(results.router, results.auth, results.users);
     return failed > 0 ? 1 : 0;
   } finally {
-    log('');
-    log('stopping the stack…');
-    await stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await finish();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (err) {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-}
-// Connections the services leave behind (pools, AMQP) must not keep a finished benchmark alive.
-setTimeout(() => process.exit(), 2_000).unref();
+await runBenchmark(main);

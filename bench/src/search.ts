@@ -12,12 +12,12 @@
  * cache off (every request runs its SQL) and with it on (a repeated search is served from Redis). Asserts nothing
  * about time. Exits 1 when the stack cannot start, a check fails or any request failed; 2 for bad flags.
  */
-import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { Faker, en } from '@faker-js/faker';
 import pg from 'pg';
 import type { RunningStack } from '@jobgraph/stack';
-import { errorsOf, fmt, measure, positiveNumber, scriptArgs, table, verify, type LoadResult, type LoadSettings, type Target } from './load.js';
+import { LOAD_FLAGS, loadSettings, parseFlags, runBenchmark, stopOnSignal, wholeNumber } from './cli.js';
+import { errorsOf, fmt, measure, table, verify, type LoadResult, type Target } from './load.js';
 
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs, and every
 // subgraph counts its SQL statements (RunningSubgraph.sqlStatements).
@@ -30,40 +30,12 @@ process.env.SQL_STATEMENT_LOG ??= 'count';
 
 const USAGE = `usage: node bench/dist/search.js [--gigs n=100000] [--sellers n=50] [--duration seconds=10] [--connections n=16]
                              [--warmup seconds=2] [--seed n=42]`;
-let gigCount: number;
-let sellerCount: number;
-let settings: LoadSettings;
-let seed: number;
-try {
-  const { values: flags } = parseArgs({
-    args: scriptArgs(),
-    options: {
-      gigs: { type: 'string' },
-      sellers: { type: 'string' },
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      warmup: { type: 'string' },
-      seed: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  gigCount = Math.round(positiveNumber('gigs', flags.gigs, 100_000, 100));
-  sellerCount = Math.round(positiveNumber('sellers', flags.sellers, 50, 1));
-  settings = {
-    duration: Math.round(positiveNumber('duration', flags.duration, 10, 1)),
-    connections: Math.round(positiveNumber('connections', flags.connections, 16, 1)),
-    warmup: Math.round(positiveNumber('warmup', flags.warmup, 2, 0)),
-  };
-  seed = Math.round(positiveNumber('seed', flags.seed, 42, 0));
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  process.exit(2);
-}
+const { gigCount, sellerCount, settings, seed } = parseFlags(USAGE, ['gigs', 'sellers', ...LOAD_FLAGS, 'seed'], (flags) => ({
+  gigCount: wholeNumber('gigs', flags.gigs, 100_000, 100),
+  sellerCount: wholeNumber('sellers', flags.sellers, 50, 1),
+  settings: loadSettings(flags, { duration: 10, connections: 16, warmup: 2 }),
+  seed: wholeNumber('seed', flags.seed, 42, 0),
+}));
 
 const log = (line: string): void => console.log(line);
 
@@ -303,14 +275,7 @@ async function main(): Promise<number> {
   log(`search: ${gigCount.toLocaleString('en')} gigs, ${sellerCount} sellers; ${settings.duration} s per run after ${settings.warmup} s warm-up, ${settings.connections} connections`);
   log('starting the stack (fresh databases, free ports)…');
   let stack: RunningStack | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= stack ? stack.stop() : Promise.resolve());
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: stopping the stack…`);
-    stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { finish } = stopOnSignal('stopping the stack', () => (stack ? stack.stop() : Promise.resolve()));
   try {
     stack = await startStack({ freshDatabases: true, freePorts: true, env: process.env, onProgress: (line) => log(`  ${line}`) });
     const gigs = stack.subgraphs.gigs;
@@ -407,19 +372,8 @@ async function main(): Promise<number> {
     }
     return failed > 0 ? 1 : 0;
   } finally {
-    log('');
-    log('stopping the stack…');
-    await stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await finish();
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (err) {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-}
-// Connections the services leave behind (pools, AMQP) must not keep a finished benchmark alive.
-setTimeout(() => process.exit(), 2_000).unref();
+await runBenchmark(main);
