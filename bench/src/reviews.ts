@@ -25,6 +25,9 @@ import { errorsOf, fmt, measure, table, verify, type LoadResult, type Target } f
 // Before the stack's modules load (they read the environment): no Apollo usage reporting, quiet logs.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 process.env.LOG_LEVEL ??= 'warn';
+// Hundreds of requests per second from one IP: the router's rate limits (per user / per IP) are off.
+process.env.RATE_LIMIT_USER_PER_MINUTE ??= '0';
+process.env.RATE_LIMIT_IP_PER_MINUTE ??= '0';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options

@@ -23,6 +23,9 @@ import { errorsOf, fmt, measure, table, verify, type LoadResult, type Target } f
 // subgraph counts its SQL statements (RunningSubgraph.sqlStatements).
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 process.env.LOG_LEVEL ??= 'warn';
+// Hundreds of requests per second from one IP: the router's rate limits (per user / per IP) are off.
+process.env.RATE_LIMIT_USER_PER_MINUTE ??= '0';
+process.env.RATE_LIMIT_IP_PER_MINUTE ??= '0';
 process.env.SQL_STATEMENT_LOG ??= 'count';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -26,8 +26,11 @@ import { Authenticator } from './plugins/authentication.js';
 import { buildAuthMap, type AuthMap } from './plugins/auth-directives.js';
 import { AuthorizingGateway } from './plugins/authorizing-gateway.js';
 import { InternalTokenDataSource } from './plugins/internal-token.js';
+import { Resilience, resilienceOptions } from './plugins/resilience.js';
 import { correlationId } from './plugins/correlation.js';
 import { bodyErrors, rejectNulCharacters } from './plugins/limits.js';
+import { queryLimits } from './plugins/query-limits.js';
+import { rateLimits } from './plugins/rate-limits.js';
 import { healthRoutes } from './plugins/health.js';
 import { serveSubscriptions } from './plugins/subscriptions.js';
 import { gatewayCopy, watchSupergraph } from './plugins/supergraph-source.js';
@@ -45,6 +48,17 @@ export {
   type Requirement,
 } from './plugins/auth-directives.js';
 export { PresenceTracker, type PresenceOptions } from './plugins/presence.js';
+export { InternalTokenDataSource } from './plugins/internal-token.js';
+export {
+  RESILIENCE_DEFAULTS,
+  Resilience,
+  SubgraphResilience,
+  isRepeatable,
+  type BreakerState,
+  type ResilienceOptions,
+} from './plugins/resilience.js';
+export { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimitOptions, type QueryLimits } from './plugins/query-limits.js';
+export { DEFAULT_RATE_LIMITS, rateLimitedError, rateLimits, type RateLimitOptions, type RateLimits } from './plugins/rate-limits.js';
 export { ownershipChecks, subscriptionKeys, FORBIDDEN_CLOSE, type OwnershipCheck } from './plugins/subscriptions.js';
 
 /** The checked-in supergraph, relative to this package. */
@@ -93,6 +107,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   let authMap: AuthMap = buildAuthMap(initialSdl);
   let watcher: { close(): void } | null = null;
   let loaded = false;
+  // Per-subgraph time budget, retries of queries and circuit breakers; the breakers outlive supergraph reloads.
+  const resilience = new Resilience(resilienceOptions(config), log);
 
   const gateway = new ApolloGateway({
     logger: log,
@@ -109,19 +125,36 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       });
       return { supergraphSdl: gatewayCopy(initialSdl), cleanup: async () => watcher?.close() };
     },
-    buildService: ({ name, url }) => new InternalTokenDataSource(name, urlOf(name, url ?? ''), config.INTERNAL_TOKEN_SECRET),
+    buildService: ({ name, url }) =>
+      new InternalTokenDataSource(name, urlOf(name, url ?? ''), config.INTERNAL_TOKEN_SECRET, resilience.forSubgraph(name)),
   });
 
   const authUrl = subgraphUrls.get('auth');
   const jwksUrl = config.AUTH_JWKS_URL ?? (authUrl ? new URL('/.well-known/jwks.json', authUrl).toString() : undefined);
   if (!jwksUrl) throw new Error('AUTH_JWKS_URL is not set and the supergraph has no auth subgraph');
   const authenticator = new Authenticator({ jwksUrl });
+  const limits = queryLimits({
+    maxDepth: config.MAX_QUERY_DEPTH,
+    maxAliases: config.MAX_QUERY_ALIASES,
+    maxTokens: config.MAX_QUERY_TOKENS,
+    maxCost: config.MAX_QUERY_COST,
+    maxDirectives: config.MAX_QUERY_DIRECTIVES,
+    blockFieldSuggestions: config.BLOCK_FIELD_SUGGESTIONS,
+  });
+  const rateLimiter = rateLimits({
+    userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+    ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+    redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
+    log,
+  });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   const metrics = new ServiceMetrics('router');
   app.use(metrics.httpTimer());
+  resilience.expose(metrics.registry);
   metrics.route(app);
   app.use(correlationId());
   app.use(cors({ origin: config.CORS_ORIGINS, credentials: true, exposedHeaders: ['x-correlation-id'] }));
@@ -133,8 +166,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     introspection: config.EXPLORER,
     formatError: (formatted, error) => formatError(formatted, error, (err) => log.error({ err }, 'unexpected error')),
     includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...limits.plugins,
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       config.EXPLORER ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
@@ -175,6 +211,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           }
           throw err;
         }
+        await rateLimiter.check(caller, req.ip ?? null);
         return {
           caller,
           correlationId: correlation,
@@ -198,6 +235,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     redisPrefix: config.REDIS_PREFIX,
     log,
     maxPayloadBytes: config.MAX_BODY_BYTES,
+    queryLimits: limits,
     // Who is online: announced on the channel of chat's `presenceChanged`, served by chat's `presence(id)`.
     presence: { ttlMs: config.PRESENCE_TTL_SECONDS * 1000, field: 'presenceChanged' },
     // Each event's selection runs through the same pipeline as any query (auth directives, gateway, subgraphs).
@@ -219,7 +257,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     log,
     async stop() {
       await subscriptions.close();
+      await rateLimiter.close();
       await apollo.stop();
+      resilience.close();
     },
   };
 }

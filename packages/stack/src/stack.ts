@@ -44,6 +44,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           EVENT_RETRY_DELAYS_MS: (options.env ?? process.env).EVENT_RETRY_DELAYS_MS ?? '100,200',
           // No mail leaves a test stack unless the test gives it an SMTP server (notifications' tests start one).
           MAIL_TRANSPORT: (options.env ?? process.env).MAIL_TRANSPORT ?? ((options.env ?? process.env).SMTP_URL ? 'smtp' : 'log'),
+          // Every test request comes from 127.0.0.1: the router's rate limits stay far out of the way unless a test sets them.
+          RATE_LIMIT_USER_PER_MINUTE: (options.env ?? process.env).RATE_LIMIT_USER_PER_MINUTE ?? '100000',
+          RATE_LIMIT_IP_PER_MINUTE: (options.env ?? process.env).RATE_LIMIT_IP_PER_MINUTE ?? '100000',
         }
       : {}),
   };

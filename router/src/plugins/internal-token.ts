@@ -3,6 +3,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, INTERNAL_TOKEN_HEADER, signInternalToken } from '@jobgraph/kit';
 import type { RouterContext } from '../context.js';
+import { RESILIENCE_DEFAULTS, SubgraphResilience, isRepeatable } from './resilience.js';
 
 type SendOptions = Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['willSendRequest']>>[0];
 type ReceiveOptions = Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['didReceiveResponse']>>[0];
@@ -18,10 +19,12 @@ export class InternalTokenDataSource extends RemoteGraphQLDataSource<RouterConte
     private readonly subgraph: string,
     url: string,
     private readonly secret: string,
+    /** Time budget, retries and circuit breaker of this subgraph's fetches (resilience.ts). */
+    private readonly resilience: SubgraphResilience = new SubgraphResilience(subgraph, RESILIENCE_DEFAULTS),
   ) {
     // Node's own fetch (undici, pooled keep-alive connections) instead of the gateway's default make-fetch-happen,
     // whose HTTP-cache layer costs CPU on every fetch and buys nothing for POSTed GraphQL (bench/README.md).
-    super({ url, fetcher: fetch as unknown as Fetcher });
+    super({ url, fetcher: resilience.timed(fetch as unknown as Fetcher) });
   }
 
   override async willSendRequest({ request, context }: SendOptions): Promise<void> {
@@ -42,10 +45,13 @@ export class InternalTokenDataSource extends RemoteGraphQLDataSource<RouterConte
     if (context.idempotencyKey) headers.set('idempotency-key', context.idempotencyKey);
   }
 
-  /** A subgraph that cannot be reached is an outage (UNAVAILABLE), not a bug: the other subgraphs' data still returns. */
+  /**
+   * A subgraph that cannot be reached (or timed out, or whose circuit is open) is an outage (UNAVAILABLE), not a bug:
+   * the other subgraphs' data still returns.
+   */
   override async process(options: Parameters<RemoteGraphQLDataSource<RouterContext>['process']>[0]): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     try {
-      return await super.process(options);
+      return await this.resilience.run(() => super.process(options), isRepeatable(options));
     } catch (err) {
       if (err instanceof GraphQLError) throw err;
       throw new GraphQLError(`The ${this.subgraph} service is unavailable right now; the fields it serves are missing from this response.`, {

@@ -28,6 +28,7 @@ import {
 import { ErrorCode, subscriptionChannel, type Caller, type Logger } from '@jobgraph/kit';
 import { filterOperation, type AuthMap } from './auth-directives.js';
 import { Authenticator } from './authentication.js';
+import type { QueryLimits } from './query-limits.js';
 import { PresenceTracker } from './presence.js';
 
 /**
@@ -77,6 +78,8 @@ export interface SubscriptionOptions {
   maxPayloadBytes?: number;
   /** Track who is online (see presence.ts); off when absent. */
   presence?: { ttlMs: number; field?: string };
+  /** The same operation limits as queries (./query-limits.ts): parse options and every validation rule. */
+  queryLimits?: Pick<QueryLimits, 'parseOptions' | 'allRules'>;
 }
 
 /** graphql-ws' close code for a refused connection (missing, invalid or expired token). */
@@ -235,11 +238,11 @@ export function serveSubscriptions(options: SubscriptionOptions): { close(): Pro
     if (typeof payload.query !== 'string') return refusal('A subscription needs a query.', ErrorCode.BAD_USER_INPUT);
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, options.queryLimits?.parseOptions);
     } catch (err) {
       return [err instanceof GraphQLError ? err : new GraphQLError('Could not parse the subscription.')];
     }
-    const errors = validate(schema, document);
+    const errors = validate(schema, document, options.queryLimits?.allRules);
     if (errors.length > 0) return [...errors];
     const operationName = typeof payload.operationName === 'string' ? payload.operationName : null;
     const op = getOperationAST(document, operationName);
