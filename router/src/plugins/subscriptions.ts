@@ -339,6 +339,9 @@ export function serveSubscriptions(options: SubscriptionOptions): { close(): Pro
         if (!token) return false;
         try {
           ctx.extra.caller = await options.authenticator.verify(token);
+          // The client may have left while the token was verified: graphql-ws then never calls onDisconnect for an
+          // unacknowledged socket, so counting it here would keep the user "online" until the router restarts.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           const [, payload] = token.split('.');
           expiries.set(ctx.extra.socket, Number(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).exp) * 1000);
           ctx.extra.active = 0;

@@ -86,14 +86,20 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
  * The cursor of a newest-first list ordered by (timestamp, id) — what most lists here are — checked and parsed;
  * null when absent. Pair it with `toConnection(rows, size, (r) => [r.createdAt.toISOString(), r.id])`.
  */
-export function decodeTimeIdCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
-  const values = decodeCursor(cursor, 2);
+export function decodeTimeIdCursor(cursor: string | null | undefined, field = 'after'): { at: Date; id: string } | null {
+  const refuse = (): never => {
+    throw new BadUserInputError(field, `${field} is not a cursor this list issued.`);
+  };
+  let values: (string | number)[] | null = null;
+  try {
+    values = decodeCursor(cursor, 2);
+  } catch {
+    refuse();
+  }
   if (!values) return null;
   const [at, id] = values;
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) {
-    throw new BadUserInputError('after', 'after is not a cursor this list issued.');
-  }
-  return { at: new Date(at), id };
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) refuse();
+  return { at: new Date(at as string), id: id as string };
 }
 
 /** Builds a connection from `size + 1` fetched rows (the extra row only tells whether a next page exists). */

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   NotFoundError,
   PageArgs,
+  decodeTimeIdCursor,
   isUuid,
   pageSize,
   requireCaller,
@@ -14,7 +15,6 @@ import {
 import { otherParticipant, pairOf } from '../domain/conversation-rules.js';
 import { conversationOf, conversationsPage, findOrCreateConversation, markRead, unreadTotal } from '../services/store.js';
 import type { ChatContext } from '../services/index.js';
-import { timeCursor } from './cursors.js';
 import { Conversation, ConversationConnection, ConversationParticipant, Message, UserRef } from './types.js';
 import { membersLoader, messageLoader, toConversationView, toMessageView, visibleConversation, type ConversationView } from './views.js';
 
@@ -49,6 +49,9 @@ export class ConversationResolver {
     const caller = requireCaller(ctx);
     if (!isUuid(withUserId)) throw new BadUserInputError('withUserId', 'withUserId must be a user id.');
     if (gigId !== null && gigId !== undefined && !isUuid(gigId)) throw new BadUserInputError('gigId', 'gigId must be a gig id.');
+    // Starting conversations counts against the same per-user budget as messages: each one reaches the other
+    // user live (conversationUpdated) and stores two rows, so unbounded starts would be spam and growth.
+    await ctx.services.limiter.consume(caller.userId);
     const pair = pairOf(caller.userId, withUserId);
     const { conversation, created } = await ctx.em.transactional((em: EntityManager) => findOrCreateConversation(em, pair, gigId ?? null, new Date()));
     if (created) await ctx.services.live.conversationUpdated([pair.participantA, pair.participantB], conversation.id);
@@ -112,7 +115,7 @@ export class UserConversationsResolver {
     // Private even to admins: conversations are between two people.
     if (caller.userId !== user.id) throw new ForbiddenError('Only the user themself can see their conversations.');
     const size = pageSize(args.first);
-    const after = timeCursor(args.after, 'after');
+    const after = decodeTimeIdCursor(args.after);
     const rows = await conversationsPage(ctx.em, user.id, size, after);
     // The member row's activity is the keyset; it equals the conversation's.
     return toConnection(rows.map(toConversationView), size, (c) => [c.lastActivityAt.toISOString(), c.id]);

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadUserInputError, NotFoundError, encodeCursor, eventsOf, isUuid, pageSize, requireCaller } from '@jobgraph/kit';
+import { BadUserInputError, NotFoundError, decodeTimeIdCursor, encodeCursor, eventsOf, isUuid, pageSize, requireCaller } from '@jobgraph/kit';
 import { MessageKind } from '../entities/message.js';
 import { normaliseMessage } from '../domain/message-rules.js';
 import { decideOffer, normaliseOfferTerms, OfferStatus, type OfferAction } from '../domain/offer-rules.js';
@@ -21,7 +21,6 @@ import {
 import type { ChatContext } from '../services/index.js';
 import { AttachmentInput, Conversation, Message, MessageConnection, MessagesArgs, OfferInput } from './types.js';
 import { membersLoader, messageLoader, toConversationView, toMessageView, visibleConversation, type ConversationView } from './views.js';
-import { timeCursor } from './cursors.js';
 
 const NO_SUCH_CONVERSATION = 'There is no such conversation.';
 const NO_SUCH_MESSAGE = 'There is no such message.';
@@ -56,7 +55,7 @@ export class MessageResolver {
     } catch {
       throw new BadUserInputError('last', 'last must be between 1 and 100.');
     }
-    const before = timeCursor(args.before, 'before');
+    const before = decodeTimeIdCursor(args.before, 'before');
     if (!isUuid(args.conversationId) || !(await visibleConversation(ctx, args.conversationId))) throw new NotFoundError(NO_SUCH_CONVERSATION);
     const rows = await messagesPage(ctx.em, args.conversationId, size, before);
     const now = new Date();

@@ -233,13 +233,13 @@ export async function conversationsPage(
   em: EntityManager,
   userId: string,
   size: number,
-  after: { at: string; id: string } | null,
+  after: { at: Date; id: string } | null,
 ): Promise<ConversationRow[]> {
   const params: unknown[] = [userId];
   let where = 'm.user_id = ?';
   if (after) {
     where += ' and (m.last_activity_at, m.conversation_id) < (?::timestamptz, ?::uuid)';
-    params.push(after.at, after.id);
+    params.push(after.at.toISOString(), after.id);
   }
   const rows: Array<ConversationRow & { member_activity: Date }> = await em.execute(
     `select ${CONVERSATION_COLUMNS}, m.last_activity_at as member_activity from conversation_member m join conversation c on c.id = m.conversation_id
@@ -250,12 +250,12 @@ export async function conversationsPage(
 }
 
 /** Keyset page of a conversation's history: the newest `size + 1` messages before `before`, newest first. */
-export async function messagesPage(em: EntityManager, conversationId: string, size: number, before: { at: string; id: string } | null): Promise<MessageRow[]> {
+export async function messagesPage(em: EntityManager, conversationId: string, size: number, before: { at: Date; id: string } | null): Promise<MessageRow[]> {
   const params: unknown[] = [conversationId];
   let where = 'm.conversation_id = ?';
   if (before) {
     where += ' and (m.created_at, m.id) < (?::timestamptz, ?::uuid)';
-    params.push(before.at, before.id);
+    params.push(before.at.toISOString(), before.id);
   }
   return em.execute(`${MESSAGE_SELECT} where ${where} order by m.created_at desc, m.id desc limit ?`, [...params, size + 1]);
 }

@@ -3,8 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadUserInputError, ConflictError } from '@jobgraph/kit';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-/** How long a first request may run before a repeat may take it over (it crashed). */
-const LOCK_MS = 60_000;
+/**
+ * How long a first request may run before a repeat may take it over (it crashed). Longer than the slowest provider
+ * call (Stripe: 30 s × 3 tries), so a repeat never runs beside a first request that is still alive.
+ */
+const LOCK_MS = 180_000;
 
 /** The client's Idempotency-Key header: required by money-moving mutations; 1–255 visible ASCII characters. */
 export function idempotencyKeyOf(req: { headers: Record<string, string | string[] | undefined> }): string {

@@ -9,6 +9,8 @@ import { post } from './ledger.js';
 /** Backoff between attempts of one refund or payout: 1 s, 2 s, 4 s … capped at 5 minutes. */
 const backoffMs = (attempts: number): number => Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
 const BATCH = 10;
+/** A claimed row is not due again for this long: longer than the slowest provider call (Stripe: 30 s × 3 tries). */
+const LEASE_MS = 300_000;
 
 /**
  * Sends the refunds and payouts the request path wrote (in the same transaction as their ledger postings) to the
@@ -90,16 +92,18 @@ export class PaymentJobs {
   }
 
   /**
-   * Claims up to BATCH due rows of one kind (`skip locked`: another instance takes the others), sends each, and
-   * records the outcome in the same transaction: SUCCEEDED with the provider's reference, FAILED (and `refused`)
-   * when the provider said no for good, or a later attempt when it did not answer.
+   * Claims up to BATCH due rows of one kind in a short transaction (`skip locked`: another instance takes the others)
+   * by pushing their next attempt past the longest provider call — a lease — then calls the provider outside any
+   * transaction, and records each outcome in its own short one: SUCCEEDED with the provider's reference, FAILED (and
+   * `refused`) when the provider said no for good, or a later attempt when it did not answer. A crash during the call
+   * leaves the lease to expire; the retry repeats nothing, the row id being the provider's idempotency key.
    */
   private async sendDue<T extends ProviderCall>(
     entity: EntityClass<T>,
     send: (row: T) => Promise<string>,
     refused: (row: T, em: EntityManager, reason: string) => Promise<void>,
   ): Promise<number> {
-    return this.orm.em.fork().transactional(async (em: EntityManager) => {
+    const claimed = await this.orm.em.fork().transactional(async (em: EntityManager) => {
       // Generic over the two kinds: the filter names ProviderCall's own columns, which every T has.
       const where = { status: PayoutStatus.PENDING, nextAttemptAt: { $lte: new Date() } } as FilterQuery<ProviderCall> as FilterQuery<T>;
       const due = await em.find(entity, where, {
@@ -109,24 +113,37 @@ export class PaymentJobs {
       });
       for (const row of due) {
         row.attempts += 1;
-        try {
-          row.providerReference = await send(row);
-          row.status = PayoutStatus.SUCCEEDED;
-          row.completedAt = new Date();
-          row.lastError = null;
-        } catch (err) {
-          row.lastError = (err as Error).message.slice(0, 500);
-          if (err instanceof PaymentDeclinedError) {
-            row.status = PayoutStatus.FAILED;
-            row.completedAt = new Date();
-            await refused(row, em, err.reason);
-          } else {
-            row.nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
-            this.log.warn({ id: row.id, kind: entity.name, attempts: row.attempts, err }, 'payment provider call failed; will retry');
-          }
-        }
+        row.nextAttemptAt = new Date(Date.now() + LEASE_MS);
       }
-      return due.length;
+      return due;
     });
+    for (const row of claimed) {
+      let outcome: { reference: string } | { declined: string; message: string } | { failed: unknown; message: string };
+      try {
+        outcome = { reference: await send(row) };
+      } catch (err) {
+        const message = (err as Error).message.slice(0, 500);
+        outcome = err instanceof PaymentDeclinedError ? { declined: err.reason, message } : { failed: err, message };
+      }
+      await this.orm.em.fork().transactional(async (em: EntityManager) => {
+        const current = await em.findOneOrFail(entity, { id: row.id } as FilterQuery<ProviderCall> as FilterQuery<T>);
+        if ('reference' in outcome) {
+          current.providerReference = outcome.reference;
+          current.status = PayoutStatus.SUCCEEDED;
+          current.completedAt = new Date();
+          current.lastError = null;
+        } else if ('declined' in outcome) {
+          current.lastError = outcome.message;
+          current.status = PayoutStatus.FAILED;
+          current.completedAt = new Date();
+          await refused(current, em, outcome.declined);
+        } else {
+          current.lastError = outcome.message;
+          current.nextAttemptAt = new Date(Date.now() + backoffMs(current.attempts));
+          this.log.warn({ id: current.id, kind: entity.name, attempts: current.attempts, err: outcome.failed }, 'payment provider call failed; will retry');
+        }
+      });
+    }
+    return claimed.length;
   }
 }

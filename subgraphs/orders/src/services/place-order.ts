@@ -117,6 +117,14 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
       customerId: caller.userId,
     });
   } catch (err) {
+    // The provider refuses the key because an earlier attempt with it charged other terms (the price changed in
+    // between): that attempt may have charged the buyer, so this is not "nothing was charged".
+    if (err instanceof PaymentDeclinedError && err.reason === 'idempotency_key_reused') {
+      await releaseIdempotent(ctx.em.fork(), caller.userId, key);
+      throw new ConflictError(
+        'An earlier attempt with this Idempotency-Key was for other terms (the price changed since) and may have charged you; do not retry it — contact support, or place a new order with a new key.',
+      );
+    }
     if (err instanceof PaymentUnavailableError) {
       await releaseIdempotent(ctx.em.fork(), caller.userId, key);
       throw new UnavailableError('The payment provider did not answer; nothing was ordered yet. Retry with the same Idempotency-Key: you will be charged at most once.');
@@ -182,6 +190,10 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
       return order;
     });
   } catch (err) {
+    // A repeat of this request (same key, same provider charge) may have written the order while this one waited on
+    // the provider: then that order is the answer, and the charge must not be refunded.
+    const paid = await orderPaidBy(ctx, charge.chargeId);
+    if (paid) return paid;
     if (err instanceof OfferTakenError) {
       // Compensation: the charge went through but no order can use it; the payment jobs send the money back.
       await ctx.em.fork().transactional(async (em: EntityManager) => {
@@ -208,3 +220,9 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
 }
 
 class OfferTakenError extends Error {}
+
+async function orderPaidBy(ctx: OrdersContext, providerChargeId: string): Promise<Order | null> {
+  const em = ctx.em.fork();
+  const payment = await em.findOne(Payment, { providerChargeId });
+  return payment ? em.findOne(Order, { paymentId: payment.id }) : null;
+}

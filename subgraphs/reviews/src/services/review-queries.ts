@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BadUserInputError, averageRating, decodeCursor, isUuid, toConnection, type Connection } from '@jobgraph/kit';
+import { BadUserInputError, averageRating, decodeCursor, decodeTimeIdCursor, isUuid, toConnection, type Connection } from '@jobgraph/kit';
 import { Review } from '../entities/index.js';
 import { MAX_RATING, MIN_RATING, ReviewKind, ReviewSort } from '../domain/review-rules.js';
 import { monthWindow, responseRate } from '../domain/rating-facts.js';
@@ -79,14 +79,12 @@ export function reviewsReceived(em: EntityManager, userId: string, kind: ReviewK
 
 /** Visible reviews users reported, most recently reported first (the admins' queue). */
 export async function reportedReviews(em: EntityManager, after: string | null | undefined, size: number): Promise<Connection<Review>> {
-  const cursor = decodeCursor(after, 2);
+  const cursor = decodeTimeIdCursor(after);
   const params: unknown[] = [];
   let keyset = '';
   if (cursor) {
-    const [at, id] = cursor;
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) badCursor();
     keyset = 'and (last_reported_at, id) < (?::timestamptz, ?::uuid)';
-    params.push(at, id);
+    params.push(cursor.at.toISOString(), cursor.id);
   }
   const rows: Array<Record<string, unknown>> = await em.execute(
     `select * from review where hidden_at is null and report_count > 0 ${keyset} order by last_reported_at desc, id desc limit ?`,
