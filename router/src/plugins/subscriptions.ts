@@ -127,6 +127,8 @@ const lowerCamel = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
 /** One Redis subscriber connection for the whole router; listeners per channel. */
 class ChannelHub {
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
+  /** Redis's confirmation of each channel's SUBSCRIBE: every listener of the channel waits for it, not only the first. */
+  private readonly subscribed = new Map<string, Promise<unknown>>();
   constructor(private readonly redis: Redis) {
     redis.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
@@ -137,16 +139,24 @@ class ChannelHub {
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      await this.redis.subscribe(channel);
+      this.subscribed.set(channel, this.redis.subscribe(channel));
     }
     set.add(listener);
-    return () => {
+    const stop = () => {
       set.delete(listener);
-      if (set.size === 0) {
+      if (set.size === 0 && this.listeners.get(channel) === set) {
         this.listeners.delete(channel);
+        this.subscribed.delete(channel);
         void this.redis.unsubscribe(channel).catch(() => undefined);
       }
     };
+    try {
+      await this.subscribed.get(channel);
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    return stop;
   }
 }
 
