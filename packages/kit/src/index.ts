@@ -24,3 +24,4 @@ export * from './events/dead-letters.js';
 export * from './rating.js';
 export * from './subscriptions.js';
 export * from './presence.js';
+export * from './events/schemas.js';

@@ -4,14 +4,11 @@
  * fields are ignored.
  */
 import { z } from 'zod';
-import { isUuid } from '@jobgraph/kit';
+import { uuidField, moneyField } from '@jobgraph/kit';
 
-const uuid = z.string().refine(isUuid, 'must be a UUID');
+const uuid = uuidField;
 const dateTime = z.iso.datetime({ offset: true });
-const money = z.object({
-  amount: z.number().int().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
-});
+const money = moneyField;
 const userText = (max: number) => z.string().max(max);
 
 // --- users (producer `users`): who has a seller page ------------------------------------------------------------

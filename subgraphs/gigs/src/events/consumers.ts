@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isUuid, type ConsumerDefinition } from '@jobgraph/kit';
+import { type ConsumerDefinition, uuidField } from '@jobgraph/kit';
 import type { GigsServices } from '../services/index.js';
 import { invalidateGig } from '../services/gig-cache.js';
 
-const uuid = z.string().refine(isUuid, 'must be a UUID');
+const uuid = uuidField;
 
 /** seller.created / seller.updated v1, as gigs needs them. */
 const sellerChangedSchema = z.object({ userId: uuid, username: z.string().min(1).max(30) });

@@ -4,17 +4,14 @@
  * table lists the same fields. A message that does not match goes to the consumer's DLQ with the reason.
  */
 import { z } from 'zod';
-import { isUuid } from '@jobgraph/kit';
+import { uuidField, moneyField } from '@jobgraph/kit';
 
-const uuid = z.string().refine(isUuid, 'must be a UUID');
+const uuid = uuidField;
 /** As auth stores them (normalised, one @); no whitespace, so nothing can spill into a mail header. */
 const email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 const username = z.string().min(1).max(30);
 const dateTime = z.iso.datetime({ offset: true });
-const money = z.object({
-  amount: z.number().int().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
-});
+const money = moneyField;
 /** Free text a user typed (a reason, a delivery note): shown as text, never as markup. */
 const userText = (max: number) => z.string().max(max);
 

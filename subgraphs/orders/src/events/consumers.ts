@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isUuid, newId, type ConsumerDefinition } from '@jobgraph/kit';
+import { newId, type ConsumerDefinition, uuidField, moneyField } from '@jobgraph/kit';
 import { OfferStatus } from '../entities/index.js';
 
-const uuid = z.string().refine(isUuid, 'must be a UUID');
-const money = z.object({ amount: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) });
+const uuid = uuidField;
+const money = moneyField;
 
 /** gig.created / gig.updated v1 (gigs' GigSnapshot): what orders needs to sell a gig. */
 const gigSnapshot = z.object({

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { isUuid, type ConsumerDefinition } from '@jobgraph/kit';
+import { type ConsumerDefinition, uuidField } from '@jobgraph/kit';
 import { OrderStanding, ReviewKind } from '../domain/review-rules.js';
 import type { FactEvent } from '../domain/rating-facts.js';
 import { applyFactEvent } from '../services/analytics.js';
 import { ReviewEvents } from './published.js';
 
-const uuid = z.string().refine(isUuid, 'must be a UUID');
+const uuid = uuidField;
 const dateTime = z.iso.datetime({ offset: true });
 
 /** order.* v1 (orders' `src/events/published.ts`), the fields reviews needs: the parties and what was bought. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isUuid, type ConsumerDefinition } from '@jobgraph/kit';
+import { type ConsumerDefinition, uuidField, moneyField } from '@jobgraph/kit';
 import { sellerStatsChange, type SellerStatsEvent } from '../domain/seller-stats.js';
 import { ReceivedReviewKind } from '../entities/index.js';
 
-const uuid = z.string().refine(isUuid, 'must be a UUID');
+const uuid = uuidField;
 
 /** user.registered v1, as users needs it (auth's payload has more). */
 const userRegistered = z.object({
@@ -27,7 +27,7 @@ export const userRegisteredConsumer: ConsumerDefinition = {
 };
 
 /** Integer minor units; orders never sends a negative amount. */
-const money = z.object({ amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code') });
+const money = moneyField;
 
 /** order.* v1 (orders' `src/events/published.ts`), only the fields seller stats need. */
 const orderEvent = z.object({ orderId: uuid, sellerId: uuid });
